@@ -1,0 +1,84 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { digestOf } from './canonical.js';
+import { parseDuration } from './duration.js';
+import type { Plan } from './plan.js';
+import { OrganizationSchema, PlanSchema, type OrganizationFile, type PlanFile } from './plan.schema.js';
+import { validatePlan } from './plan.validate.js';
+import { sortErrors, YamlSource, type SourceError } from './yaml-source.js';
+
+/** The default plan shipped with the product. */
+export const DEFAULT_PLAN_FILE = fileURLToPath(
+  new URL('../../plans/inspection-visit-petition-plan.yaml', import.meta.url),
+);
+
+export type LoadResult = { ok: true; plan: Plan } | { ok: false; errors: SourceError[] };
+
+/**
+ * Reads a plan file and the organization file it names, checks shape and cross-references,
+ * and compiles it. Never throws for bad input: every problem comes back located.
+ */
+export function loadPlan(file: string = DEFAULT_PLAN_FILE): LoadResult {
+  const read = YamlSource.read(file);
+  if (!read.source || read.errors.length) return { ok: false, errors: read.errors };
+  const planCheck = read.source.check(PlanSchema);
+  if (!planCheck.value) return { ok: false, errors: planCheck.errors };
+  const planFile = planCheck.value;
+
+  const orgPath = resolve(dirname(file), planFile.organization);
+  const orgRead = YamlSource.read(orgPath);
+  if (!orgRead.source || orgRead.errors.length) {
+    const reason = orgRead.source ? orgRead.errors : [read.source.error(['organization'], `cannot read organization file ${orgPath}`)];
+    return { ok: false, errors: reason };
+  }
+  const orgCheck = orgRead.source.check(OrganizationSchema);
+  if (!orgCheck.value) return { ok: false, errors: orgCheck.errors };
+
+  const errors = validatePlan(planFile, read.source, orgCheck.value, orgRead.source);
+  if (errors.length) return { ok: false, errors: sortErrors(errors) };
+  return { ok: true, plan: compilePlan(planFile, orgCheck.value) };
+}
+
+/** Loads a plan that must be valid (the shipped default); throws with every error otherwise. */
+export function loadPlanOrThrow(file: string = DEFAULT_PLAN_FILE): Plan {
+  const result = loadPlan(file);
+  if (!result.ok) {
+    throw new Error(`invalid plan:\n${result.errors.map((e) => `${e.file}:${e.line}:${e.col}: ${e.message}`).join('\n')}`);
+  }
+  return result.plan;
+}
+
+const ms = (d: string): number => parseDuration(d)!;
+
+/** Builds the engine's lookups from a validated plan. Pure. */
+export function compilePlan(file: PlanFile, org: OrganizationFile): Plan {
+  const units = new Map(org.units.map((u) => [u.id, u]));
+  const roles = new Set<string>();
+  for (const u of org.units) for (const p of u.positions ?? org.default_positions) roles.add(`${u.id}/${p}`);
+  const limits: Record<string, number> = {};
+  for (const [kind, d] of Object.entries(file.discipline.arrival.limits)) limits[kind] = ms(d);
+  const procedure = file.on_site.procedure;
+  return Object.freeze({
+    id: file.id,
+    version: file.version,
+    digest: digestOf({ plan: file, organization: org }),
+    file,
+    org,
+    units,
+    venues: new Set(org.venues.map((v) => v.id)),
+    roles,
+    guidanceWindow: ms(procedure.guide.window),
+    summonTriggers: new Set(procedure.summon.triggers),
+    activationTriggers: new Set(procedure.activate.triggers),
+    summonPosition: procedure.summon.position,
+    tiers: [...file.on_site.tiers.levels].sort((a, b) => a.min - b.min),
+    policeLimit: ms(file.discipline.arrival.police),
+    arrivalLimits: limits,
+    updateInterval: ms(file.discipline.reports.update_interval),
+    majorMeasures: new Set(file.discipline.measures.major),
+    approvers: new Set(file.discipline.measures.approvers),
+    informed: file.working_group.informed_on_activation,
+    routes: file.follow_up.routes.map(({ route, when, handler, clause }) => ({ route, when, handler, clause })),
+    deadlines: { acceptance: ms(file.follow_up.deadlines.acceptance), handling: ms(file.follow_up.deadlines.handling) },
+  });
+}
