@@ -72,7 +72,7 @@ export function compilePlan(file: PlanFile, org: OrganizationFile): Plan {
     activationTriggers: new Set(procedure.activate.triggers),
     summonPosition: procedure.summon.position,
     tiers: [...file.on_site.tiers.levels].sort((a, b) => a.min - b.min),
-    policeLimit: ms(file.discipline.arrival.police),
+    policeLimit: ms(file.discipline.arrival.police.limit),
     arrivalLimits: limits,
     updateInterval: ms(file.discipline.reports.update_interval),
     majorMeasures: new Set(file.discipline.measures.major),

@@ -169,7 +169,8 @@ export const PlanSchema = z.strictObject({
       clause: Clause,
       /** Arrival limits per unit kind; `default` for kinds not listed. */
       limits: z.record(z.string(), Duration),
-      police: Duration,
+      /** §5.1: police units arrive within this limit of the order. */
+      police: z.strictObject({ limit: Duration, clause: Clause }),
     }),
     reports: z.strictObject({
       clause: Clause,

@@ -61,6 +61,12 @@ export function arrivalLimit(plan: Plan, unitId: string): number {
   return plan.arrivalLimits[kind ?? 'default'] ?? plan.arrivalLimits.default!;
 }
 
+/** The clause that sets a unit's arrival limit: §5.1 for police, §5.2 for the others. */
+export function arrivalClause(plan: Plan, unitId: string): string {
+  const { arrival } = plan.file.discipline;
+  return plan.units.get(unitId)?.kind === 'police' ? arrival.police.clause : arrival.clause;
+}
+
 /** The unit part of a role `unit/position`. */
 export function unitOf(role: string): string {
   const i = role.indexOf('/');

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { BEHAVIOR_KINDS, MEASURE_KINDS } from '../plan/plan.schema.js';
+
+/**
+ * The command vocabulary (contract §1). The drill runner, the HTTP API and the web UI accept
+ * these very objects; fields are snake_case. Shape only: whether a command is allowed now
+ * is the decider's business, and whether an id exists is checked against the plan.
+ */
+
+const Role = z.string().regex(/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/, {
+  message: 'expected a role such as town-tanggou/principal',
+});
+const UnitId = z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a unit id such as town-tanggou' });
+const Result = z.enum(['succeeded', 'failed']);
+
+export const CATEGORIES = ['claim', 'suggestion', 'accusation'] as const;
+
+export const COMMAND_SHAPES = {
+  report: {
+    venue: z.string().min(1),
+    headcount: z.number().int().min(1),
+    units: z.array(UnitId).min(1),
+    matter: z.string().min(1),
+    category: z.enum(CATEGORIES).default('claim'),
+    behaviors: z.array(z.enum(BEHAVIOR_KINDS)).default([]),
+  },
+  headcount: { value: z.number().int().min(0) },
+  behavior: { kind: z.enum(BEHAVIOR_KINDS) },
+  guide: { result: Result },
+  persuade: { result: Result },
+  escalate: { reason: z.string().optional() },
+  ack: { role: Role },
+  arrive: { role: Role },
+  leave: { role: Role },
+  note: { text: z.string().min(1) },
+  mark_major: { reason: z.string().optional() },
+  mark_concluded: {},
+  request_measure: { id: z.string().min(1), kind: z.enum(MEASURE_KINDS), basis: z.string().min(1) },
+  approve_measure: { id: z.string().min(1), by: Role },
+  take_measure: { id: z.string().min(1) },
+  clear: {},
+  close: {},
+} as const;
+
+export type CommandName = keyof typeof COMMAND_SHAPES;
+export const COMMAND_NAMES = Object.keys(COMMAND_SHAPES) as CommandName[];
+
+/** Builds the discriminated union of commands, optionally with extra fields on every member. */
+export function commandUnion<E extends z.ZodRawShape>(
+  extra: E,
+): z.ZodType<Command & { [K in keyof E]: z.output<E[K]> }> {
+  const members = COMMAND_NAMES.map((name) =>
+    z.strictObject({ do: z.literal(name), ...COMMAND_SHAPES[name], ...extra }),
+  );
+  return z.discriminatedUnion('do', members as unknown as [(typeof members)[number], ...typeof members]) as never;
+}
+
+/** Schema of one command. */
+export const CommandSchema = commandUnion({});
+
+type Shape<N extends CommandName> = { do: N } & z.output<z.ZodObject<(typeof COMMAND_SHAPES)[N]>>;
+/** A command, discriminated by `do`. */
+export type Command = { [N in CommandName]: Shape<N> }[CommandName];
+export type CommandOf<N extends CommandName> = Extract<Command, { do: N }>;

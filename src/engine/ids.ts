@@ -1,0 +1,36 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Crockford base32: no I, L, O or U, so codes read aloud and typed by hand stay unambiguous. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A tracking code (查询码) from 10 random bytes: `YJ-XXXX-XXXX-XXXX-XXXX`, 80 bits. */
+export function trackingCodeFrom(bytes: Uint8Array): string {
+  let bits = 0n;
+  for (const b of bytes.subarray(0, 10)) bits = (bits << 8n) | BigInt(b);
+  let chars = '';
+  for (let i = 0; i < 16; i++) {
+    chars = ALPHABET[Number(bits & 31n)] + chars;
+    bits >>= 5n;
+  }
+  return `YJ-${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}-${chars.slice(12)}`;
+}
+
+export type IdKind = 'incident' | 'case' | 'tracking';
+
+/** Unguessable ids for live use: random UUIDs and random tracking codes. */
+export function randomIds(): (kind: IdKind) => string {
+  return (kind) => (kind === 'tracking' ? trackingCodeFrom(randomBytes(10)) : crypto.randomUUID());
+}
+
+/**
+ * Reproducible ids for drills: the same seed gives the same ids, so a drill's output can be
+ * compared run to run. Never used for real cases.
+ */
+export function seededIds(seed: string): (kind: IdKind) => string {
+  const counters: Record<IdKind, number> = { incident: 0, case: 0, tracking: 0 };
+  return (kind) => {
+    const n = ++counters[kind];
+    if (kind !== 'tracking') return `${kind}-${n}`;
+    return trackingCodeFrom(createHash('sha256').update(`${seed}\u0000${n}`).digest());
+  };
+}

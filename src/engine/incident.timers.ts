@@ -1,0 +1,67 @@
+import { arrivalClause, type Plan, type TierLevel } from '../plan/plan.js';
+import { Emitter } from './emitter.js';
+import type { IncidentEvent } from './events.js';
+import type { DecideContext } from './incident.decider.js';
+import { summonUnits } from './incident.rules.js';
+import { summonsOf, type IncidentState } from './incident.state.js';
+
+/**
+ * A timer is data: what falls due and when (absolute epoch ms). The server stores these and
+ * the drill runner advances a virtual clock to them; both fire them through `fireTimer`.
+ */
+export type Timer =
+  | { key: 'guidance'; kind: 'guidance'; due: number }
+  | { key: `deadline:${string}`; kind: 'deadline'; due: number; role: string }
+  | { key: 'update'; kind: 'update'; due: number };
+
+/**
+ * The timers pending for an incident, derived from its state alone: the guidance window
+ * (§4.1 step 2), each unmet summons deadline (§5), and the on-site update reminder (§5.1).
+ * Pure; sorted by due time, ties in the order the summons were issued, so firing order is
+ * deterministic.
+ */
+export function pendingTimers(state: IncidentState | null, plan: Plan): Timer[] {
+  if (!state) return [];
+  const timers: Timer[] = [];
+  if (state.status === 'open' && state.unitsSummonedAt === null && plan.summonTriggers.has('guidance_window_expired')) {
+    timers.push({ key: 'guidance', kind: 'guidance', due: state.reportedAt + plan.guidanceWindow });
+  }
+  for (const s of state.summons) {
+    // A deadline runs whatever happens to the incident: late is late (safeguards 3).
+    if (s.status === 'pending') timers.push({ key: `deadline:${s.role}`, kind: 'deadline', due: s.deadline, role: s.role });
+  }
+  if (state.status === 'open' && state.activatedAt !== null && state.lastUpdateAt !== null) {
+    timers.push({ key: 'update', kind: 'update', due: state.lastUpdateAt + plan.updateInterval });
+  }
+  return timers.sort((a, b) => a.due - b.due); // stable: ties keep issue order
+}
+
+/**
+ * Fires one timer. `ctx.now` is the firing time; events are recorded at the timer's own due
+ * time (a late firing after a restart still records the original time). Returns no events
+ * when the timer is no longer pending or not yet due, so firing twice is harmless. Pure.
+ */
+export function fireTimer(state: IncidentState, timer: Timer, ctx: DecideContext): IncidentEvent[] {
+  const current = pendingTimers(state, ctx.plan).find((t) => t.key === timer.key);
+  if (!current || current.due > ctx.now) return [];
+  const { plan } = ctx;
+  const em = new Emitter(state, { ...ctx, now: current.due });
+  switch (current.kind) {
+    case 'guidance':
+      em.emit({ type: 'guidance_window_expired', clause: plan.file.on_site.procedure.summon.clause });
+      summonUnits(em);
+      break;
+    case 'deadline': {
+      const s = summonsOf(state, current.role)!;
+      em.emit({ type: 'deadline_missed', role: s.role, deadline: s.deadline, clause: arrivalClause(plan, s.unit) });
+      break;
+    }
+    case 'update':
+      // §5.1: ask the commander(s) of the current tier for an on-site report.
+      for (const role of (plan.tiers.find((l: TierLevel) => l.tier === state.tier) ?? plan.tiers[0]!).command) {
+        em.emit({ type: 'update_due', role, since: state.lastUpdateAt!, clause: plan.file.discipline.reports.clause });
+      }
+      break;
+  }
+  return em.events;
+}
