@@ -92,7 +92,8 @@ export class YamlSource {
    * offending node, with the path spelled out and what was expected.
    */
   check<S extends z.ZodType>(schema: S): { value: z.infer<S> | null; errors: SourceError[] } {
-    const result = schema.safeParse(this.value());
+    const input = this.value();
+    const result = schema.safeParse(input);
     if (result.success) return { value: result.data, errors: [] };
     const errors: SourceError[] = [];
     for (const issue of result.error.issues) {
@@ -103,7 +104,7 @@ export class YamlSource {
         }
         continue;
       }
-      errors.push(this.error(path, `${describePath(path)}: ${issueMessage(issue)}`));
+      errors.push(this.error(path, `${describePath(path)}: ${issueMessage(issue, valueAt(input, path))}`));
     }
     return { value: null, errors: sortErrors(errors) };
   }
@@ -114,10 +115,19 @@ function describePath(path: readonly PathKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `missing; expected ${issue.expected}`;
+function valueAt(root: unknown, path: readonly PathKey[]): unknown {
+  let v: unknown = root;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PathKey, unknown>)[k];
+  }
+  return v;
+}
+
+function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
+  if (issue.code === 'invalid_type' && value === undefined) return `missing; expected ${issue.expected}`;
   if (issue.code === 'invalid_value') {
-    return `got ${JSON.stringify(issue.input)}; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    return `got ${JSON.stringify(value)}; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   return issue.message.replace(/^Invalid input: /, '');
 }
