@@ -58,7 +58,8 @@ export function commandUnion<E extends z.ZodRawShape>(
 /** Schema of one command. */
 export const CommandSchema = commandUnion({});
 
-type Shape<N extends CommandName> = { do: N } & z.output<z.ZodObject<(typeof COMMAND_SHAPES)[N]>>;
+type Fields<S extends z.ZodRawShape> = keyof S extends never ? unknown : z.output<z.ZodObject<S>>;
+type Shape<N extends CommandName> = { do: N } & Fields<(typeof COMMAND_SHAPES)[N]>;
 /** A command, discriminated by `do`. */
 export type Command = { [N in CommandName]: Shape<N> }[CommandName];
 export type CommandOf<N extends CommandName> = Extract<Command, { do: N }>;

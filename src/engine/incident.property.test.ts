@@ -50,7 +50,9 @@ const opening = fc.record({
 /** A run: a report, then commands each after a gap of 0–40 minutes, then two idle hours. */
 const run = fc.tuple(opening, fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), command), { maxLength: 40 }));
 
-function play([open, steps]: fc.PropertyValue<typeof run>): Incident {
+type Run = typeof run extends fc.Arbitrary<infer R> ? R : never;
+
+function play([open, steps]: Run): Incident {
   const i = new Incident();
   i.do(0, report(open as Partial<Extract<Command, { do: 'report' }>>));
   let at = 0;
