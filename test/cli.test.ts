@@ -58,7 +58,7 @@ describe('yingji drill', () => {
     expect(doc.incident).toMatchObject({ venue: 'residence', status: 'open', max_headcount: 25, tier: 3, activated_at: '2026-03-02T09:35:00+08:00', cleared_at: null });
     expect(doc.summons[0]).toEqual({
       role: 'town-tanggou/principal', unit: 'town-tanggou', reason: 'unit_summoned', issued_at: '2026-03-02T09:04:00+08:00',
-      deadline: '2026-03-02T10:04:00+08:00', acked_at: null, arrived_at: '2026-03-02T09:30:00+08:00', left_at: null, status: 'on_time',
+      deadline: '2026-03-02T10:04:00+08:00', acked_at: null, arrived_at: '2026-03-02T09:30:00+08:00', left_at: null, status: 'on_time', persons: [],
     });
     expect(doc.tiers).toEqual([{ at: '2026-03-02T09:00:00+08:00', tier: 1 }, { at: '2026-03-02T09:36:00+08:00', tier: 3 }]);
     expect(doc.events[0]).toMatchObject({ seq: 1, at: '2026-03-02T09:00:00+08:00', type: 'incident_reported' });

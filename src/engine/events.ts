@@ -44,6 +44,12 @@ export type Route =
   | 'joint_reception'
   | 'responsible_unit';
 
+/** A person holding a role. */
+export interface Holder {
+  id: string;
+  name: string;
+}
+
 /** Which plan an incident runs under; it keeps running under it even after a newer version. */
 export interface PlanRef {
   id: string;
@@ -83,6 +89,8 @@ export type IncidentEvent =
       reason: SummonsReason;
       deadline: number;
       clause: string;
+      /** Who held the role when summoned (duty roles through the roster); added by the server. */
+      persons?: Holder[];
     })
   | (At & { type: 'summons_acknowledged'; role: string })
   | (At & { type: 'arrival_recorded'; role: string; on_time: boolean; clause: string })

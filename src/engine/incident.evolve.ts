@@ -74,6 +74,7 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
         arrivedAt: null,
         leftAt: null,
         status: 'pending',
+        persons: event.persons ?? [],
       };
       s.summons = [...s.summons, summons];
       if (event.reason === 'unit_summoned' && s.unitsSummonedAt === null) s.unitsSummonedAt = event.at;

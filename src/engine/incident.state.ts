@@ -3,6 +3,7 @@ import type {
   BehaviorKind,
   Category,
   ClearedBy,
+  Holder,
   MeasureKind,
   PlanRef,
   RejectionCode,
@@ -22,6 +23,8 @@ export interface Summons {
   arrivedAt: number | null;
   leftAt: number | null;
   status: SummonsStatus;
+  /** Who held the role when summoned, where known (server); empty in drills. */
+  persons: Holder[];
 }
 
 export interface Alert {

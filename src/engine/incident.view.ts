@@ -44,6 +44,7 @@ export function incidentView(s: IncidentState, t: TimeFormat) {
       arrived_at: opt(x.arrivedAt),
       left_at: opt(x.leftAt),
       status: x.status,
+      persons: x.persons,
     })),
     tiers: s.tiers.map((x) => ({ at: t(x.at), tier: x.tier })),
     alerts: s.alerts.map((a) => ({ at: t(a.at), kind: a.kind, role: a.role, ...(a.measure ? { measure: a.measure } : {}) })),

@@ -21,20 +21,38 @@ export type LoadResult = { ok: true; plan: Plan } | { ok: false; errors: SourceE
 export function loadPlan(file: string = DEFAULT_PLAN_FILE): LoadResult {
   const read = YamlSource.read(file);
   if (!read.source || read.errors.length) return { ok: false, errors: read.errors };
-  const planCheck = read.source.check(PlanSchema);
+  return loadFromSources(read.source, (organization) => {
+    const orgPath = resolve(dirname(file), organization);
+    const orgRead = YamlSource.read(orgPath);
+    if (!orgRead.source) {
+      return { errors: [read.source!.error(['organization'], `cannot read organization file ${orgPath}`)] };
+    }
+    return { source: orgRead.source, errors: orgRead.errors };
+  });
+}
+
+/**
+ * Validates plan text against an organization given as text (YAML or JSON), as the server
+ * does with an uploaded plan and the organization it keeps in its database.
+ */
+export function loadPlanText(planName: string, planText: string, orgName: string, orgText: string): LoadResult {
+  const parsed = YamlSource.parse(planName, planText);
+  if (parsed.errors.length) return { ok: false, errors: parsed.errors };
+  return loadFromSources(parsed.source, () => YamlSource.parse(orgName, orgText));
+}
+
+function loadFromSources(
+  planSource: YamlSource,
+  readOrg: (organization: string) => { source?: YamlSource; errors: SourceError[] },
+): LoadResult {
+  const planCheck = planSource.check(PlanSchema);
   if (!planCheck.value) return { ok: false, errors: planCheck.errors };
   const planFile = planCheck.value;
-
-  const orgPath = resolve(dirname(file), planFile.organization);
-  const orgRead = YamlSource.read(orgPath);
-  if (!orgRead.source || orgRead.errors.length) {
-    const reason = orgRead.source ? orgRead.errors : [read.source.error(['organization'], `cannot read organization file ${orgPath}`)];
-    return { ok: false, errors: reason };
-  }
-  const orgCheck = orgRead.source.check(OrganizationSchema);
+  const org = readOrg(planFile.organization);
+  if (!org.source || org.errors.length) return { ok: false, errors: org.errors };
+  const orgCheck = org.source.check(OrganizationSchema);
   if (!orgCheck.value) return { ok: false, errors: orgCheck.errors };
-
-  const errors = validatePlan(planFile, read.source, orgCheck.value, orgRead.source);
+  const errors = validatePlan(planFile, planSource, orgCheck.value, org.source);
   if (errors.length) return { ok: false, errors: sortErrors(errors) };
   return { ok: true, plan: compilePlan(planFile, orgCheck.value) };
 }

@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
+import { DEFAULT_PLAN_FILE } from '../plan/plan.loader.js';
+import { MINUTE } from '../plan/duration.js';
+import { openStore, type Store } from '../store/db.js';
+import { verifyChain } from '../store/audit.js';
+import { eventsRepository } from '../store/events.repository.js';
+import type { Command } from '../engine/commands.js';
+import { CommandProcessor } from './command.processor.js';
+import { PlanRegistry } from './plan.registry.js';
+
+const T0 = Date.parse('2026-03-02T09:00:00+08:00');
+const report: Extract<Command, { do: 'report' }> = { do: 'report', venue: 'residence', headcount: 8, units: ['town-tanggou'], matter: '征地补偿款未发放', category: 'claim', behaviors: [] };
+const actor = { userId: 'u1', username: 'petition-bureau.staff', role: 'petition-bureau/staff', onBehalf: false };
+
+for (const dialect of DIALECTS) {
+  describe(`command processor on ${dialect}`, () => {
+    let store: Store;
+    let drop: () => Promise<void>;
+    let now = T0;
+    let processor: CommandProcessor;
+
+    beforeEach(async () => {
+      const db = await freshDatabase(dialect);
+      drop = db.drop;
+      store = await openStore(db.url);
+      const plans = new PlanRegistry(store);
+      await plans.bootstrap(DEFAULT_PLAN_FILE, null);
+      now = T0;
+      processor = new CommandProcessor(store, plans, () => now);
+    });
+    afterEach(async () => {
+      await store.close();
+      await drop();
+    });
+
+    it('appends events with a global sequence and per-incident versions, in one chain', async () => {
+      const opened = await processor.submit(null, report, actor);
+      expect(opened.kind).toBe('accepted');
+      const id = opened.kind === 'accepted' ? opened.state.id : '';
+      now += 4 * MINUTE;
+      await processor.submit(id, { do: 'guide', result: 'failed' }, actor);
+      const rows = await eventsRepository.after(store.db, 0);
+      expect(rows.map((r) => [r.seq, r.version, r.type])).toEqual([
+        [1, 1, 'incident_reported'],
+        [2, 2, 'guidance_attempted'],
+        [3, 3, 'summons_issued'],
+      ]);
+      expect(rows[1]).toMatchObject({ actor_user: 'petition-bureau.staff', actor_role: 'petition-bureau/staff' });
+      expect(await verifyChain(store.db)).toEqual({ ok: true, events: 3, head: rows[2]!.hash });
+    });
+
+    it('records a rejection as an event and answers with the reason', async () => {
+      const opened = await processor.submit(null, report, actor);
+      const id = opened.kind === 'accepted' ? opened.state.id : '';
+      const outcome = await processor.submit(id, { do: 'leave', role: 'town-tanggou/principal' }, actor);
+      expect(outcome).toMatchObject({ kind: 'rejected', rejection: { code: 'not_summoned' } });
+      const rows = await eventsRepository.ofIncident(store.db, id);
+      expect(rows.map((r) => r.type)).toEqual(['incident_reported', 'command_rejected']);
+    });
+
+    it('serializes 50 concurrent commands on one incident: all land once, no lost update', async () => {
+      const opened = await processor.submit(null, { ...report, headcount: 3 }, actor);
+      const id = opened.kind === 'accepted' ? opened.state.id : '';
+      const outcomes = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => processor.submit(id, { do: 'note', text: `update ${i}` }, actor)),
+      );
+      expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
+      const rows = await eventsRepository.ofIncident(store.db, id);
+      const notes = rows.filter((r) => r.type === 'note_posted').map((r) => JSON.parse(r.data).text as string);
+      expect(notes.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `update ${i}`).sort());
+      expect(rows.map((r) => r.version)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+      expect((await verifyChain(store.db)).ok).toBe(true);
+    });
+
+    it('fires due timers once, recorded at their due time', async () => {
+      const opened = await processor.submit(null, { ...report, units: ['dept-housing'] }, actor);
+      const id = opened.kind === 'accepted' ? opened.state.id : '';
+      now = T0 + 60 * MINUTE;
+      await processor.fireDueTimers();
+      await processor.fireDueTimers();
+      const rows = await eventsRepository.ofIncident(store.db, id);
+      const fired = rows.filter((r) => r.type !== 'incident_reported').map((r) => [r.type, r.at]);
+      expect(fired).toEqual([
+        ['guidance_window_expired', T0 + 10 * MINUTE],
+        ['summons_issued', T0 + 10 * MINUTE],
+        ['deadline_missed', T0 + 25 * MINUTE],
+      ]);
+    });
+  });
+}

@@ -1,0 +1,236 @@
+import type { Plan } from '../plan/plan.js';
+import type { Command } from '../engine/commands.js';
+import type { IncidentEvent, Rejection } from '../engine/events.js';
+import { decide, rejectionEvent } from '../engine/incident.decider.js';
+import { evolve } from '../engine/incident.evolve.js';
+import type { IncidentState } from '../engine/incident.state.js';
+import { fireTimer, pendingTimers } from '../engine/incident.timers.js';
+import { randomIds, type IdKind } from '../engine/ids.js';
+import { eventHash, GENESIS } from '../store/chain.js';
+import type { Store, Trx } from '../store/db.js';
+import { casesRepository } from '../store/cases.repository.js';
+import { eventsRepository } from '../store/events.repository.js';
+import { incidentsRepository } from '../store/incidents.repository.js';
+import { orgRepository } from '../store/org.repository.js';
+import type { NewEventRow } from '../store/schema.js';
+import { timersRepository } from '../store/timers.repository.js';
+import type { PlanRegistry } from './plan.registry.js';
+
+/** Who issued a command: recorded on every event it causes. `null` for the plan's own timers. */
+export interface Actor {
+  userId: string;
+  username: string;
+  role: string | null;
+  /** Staff recording an action for the person holding `role` (e.g. checking them in). */
+  onBehalf: boolean;
+}
+
+export type Outcome =
+  | { kind: 'accepted'; state: IncidentState; plan: Plan; events: IncidentEvent[] }
+  | { kind: 'rejected'; state: IncidentState | null; plan: Plan; rejection: Rejection }
+  | { kind: 'not_found' };
+
+type Job =
+  | { kind: 'command'; incidentId: string | null; command: Command; actor: Actor | null; done: (o: Outcome) => void; fail: (e: unknown) => void }
+  | { kind: 'timers'; done: (fired: number) => void; fail: (e: unknown) => void };
+
+interface Loaded {
+  state: IncidentState | null;
+  plan: Plan;
+  isNew: boolean;
+}
+
+/**
+ * Runs commands and timers through the engine against the database. Commands that arrive
+ * together are processed in one transaction (group commit): one fsync for many commands.
+ * Within a batch, commands on one incident apply in arrival order, each seeing the last;
+ * across processes, appends are serialized by the store's write lock. Every event is
+ * appended, hash-chained, in the same transaction as the projection it updates.
+ */
+export class CommandProcessor {
+  private queue: Job[] = [];
+  private running = false;
+  private readonly newId: (kind: IdKind) => string;
+
+  constructor(
+    private readonly store: Store,
+    private readonly plans: PlanRegistry,
+    private readonly clock: () => number = Date.now,
+    newId?: (kind: IdKind) => string,
+    private readonly maxBatch = 256,
+  ) {
+    this.newId = newId ?? randomIds();
+  }
+
+  /** Runs one command; `incidentId` is null for a `report`. Resolves once it is durable. */
+  submit(incidentId: string | null, command: Command, actor: Actor | null): Promise<Outcome> {
+    return new Promise((done, fail) => this.enqueue({ kind: 'command', incidentId, command, actor, done, fail }));
+  }
+
+  /** Fires every timer due now, across incidents. Resolves to the number of incidents touched. */
+  fireDueTimers(): Promise<number> {
+    return new Promise((done, fail) => this.enqueue({ kind: 'timers', done, fail }));
+  }
+
+  /** Resolves when everything queued so far is written. */
+  async drain(): Promise<void> {
+    while (this.running || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private enqueue(job: Job): void {
+    this.queue.push(job);
+    if (!this.running) {
+      this.running = true;
+      setImmediate(() => void this.loop());
+    }
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        await this.runBatch(batch);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runBatch(batch: Job[]): Promise<void> {
+    let results: unknown[];
+    let lastSeq = 0;
+    try {
+      ({ results, lastSeq } = await this.store.db.transaction().execute((trx) => this.process(trx, batch)));
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.fail(err);
+        return;
+      }
+      // One bad job must not sink the others: retry each in its own transaction.
+      for (const job of batch) await this.runBatch([job]);
+      return;
+    }
+    if (lastSeq) this.store.committed(lastSeq);
+    batch.forEach((job, i) => (job.done as (r: unknown) => void)(results[i]));
+  }
+
+  private async process(trx: Trx, batch: Job[]): Promise<{ results: unknown[]; lastSeq: number }> {
+    await this.store.lockWrites(trx);
+    const head = await eventsRepository.head(trx);
+    let seq = head.seq;
+    let hash = head.hash ?? GENESIS;
+    const rows: NewEventRow[] = [];
+    const touched = new Map<string, Loaded>();
+    const cases: { incident: string; event: Extract<IncidentEvent, { type: 'case_opened' }> }[] = [];
+    const now = this.clock();
+
+    const load = async (id: string): Promise<Loaded | undefined> => {
+      const known = touched.get(id);
+      if (known) return known;
+      const row = await incidentsRepository.get(trx, id);
+      if (!row) return undefined;
+      const loaded = { state: row.state, plan: await this.plans.byDigest(row.digest, trx), isNew: false };
+      touched.set(id, loaded);
+      return loaded;
+    };
+
+    const record = async (entry: Loaded, events: IncidentEvent[], actor: Actor | null) => {
+      for (const raw of events) {
+        const event = raw.type === 'summons_issued' ? await this.withHolders(trx, entry.plan, raw) : raw;
+        entry.state = evolve(entry.state, event);
+        const { type, at, ...data } = event;
+        const row = {
+          seq: ++seq,
+          incident_id: entry.state.id,
+          version: entry.state.version,
+          type,
+          at,
+          data: JSON.stringify(data),
+          actor_user: actor?.username ?? null,
+          actor_role: actor?.role ?? null,
+          on_behalf: actor?.onBehalf ? 1 : 0,
+          recorded_at: now,
+        };
+        const rowHash = eventHash(hash, row);
+        rows.push({ ...row, prev_hash: hash, hash: rowHash });
+        hash = rowHash;
+        if (event.type === 'case_opened') cases.push({ incident: entry.state.id, event });
+      }
+    };
+
+    /** Fires the incident's timers due by now, earliest first, before anything else happens to it. */
+    const catchUp = async (entry: Loaded) => {
+      for (;;) {
+        const next = entry.state ? pendingTimers(entry.state, entry.plan)[0] : undefined;
+        if (!entry.state || !next || next.due > now) return;
+        await record(entry, fireTimer(entry.state, next, { plan: entry.plan, now, newId: this.newId }), null);
+      }
+    };
+
+    const results: unknown[] = [];
+    for (const job of batch) {
+      if (job.kind === 'timers') {
+        const ids = await timersRepository.claimDue(trx, this.store.dialect, now);
+        for (const id of ids) {
+          const entry = await load(id);
+          if (entry) await catchUp(entry);
+        }
+        results.push(ids.length);
+        continue;
+      }
+      let entry: Loaded | undefined;
+      if (job.incidentId === null) {
+        entry = { state: null, plan: await this.plans.current(trx), isNew: true };
+      } else {
+        entry = await load(job.incidentId);
+        if (!entry) {
+          results.push({ kind: 'not_found' } satisfies Outcome);
+          continue;
+        }
+        await catchUp(entry);
+      }
+      const decision = decide(entry.state, job.command, { plan: entry.plan, now, newId: this.newId });
+      if (decision.ok) {
+        await record(entry, decision.events, job.actor);
+        if (entry.isNew) touched.set(entry.state!.id, entry);
+        results.push({ kind: 'accepted', state: entry.state!, plan: entry.plan, events: decision.events } satisfies Outcome);
+      } else {
+        // A report the rules refuse (unknown venue or unit) has no incident to record it on.
+        if (entry.state) await record(entry, [rejectionEvent(job.command, decision.rejection, now)], job.actor);
+        results.push({ kind: 'rejected', state: entry.state, plan: entry.plan, rejection: decision.rejection } satisfies Outcome);
+      }
+    }
+
+    for (const entry of touched.values()) {
+      const state = entry.state!;
+      await incidentsRepository.save(trx, state, entry.isNew, now);
+      await timersRepository.replace(trx, state.id, pendingTimers(state, entry.plan));
+      entry.isNew = false;
+    }
+    for (const { incident, event: c } of cases) {
+      await casesRepository.insert(trx, {
+        id: c.case,
+        incident_id: incident,
+        tracking_code: c.tracking_code,
+        route: c.route,
+        handler: c.handler,
+        opened_at: c.at,
+        accept_by: c.accept_by,
+        due: c.due,
+      });
+    }
+    if (rows.length) {
+      await eventsRepository.append(trx, rows, { seq, hash });
+      await this.store.notify(trx, seq);
+    }
+    return { results, lastSeq: rows.length ? seq : 0 };
+  }
+
+  /** Names who holds a summoned role at that moment: the roster for duty roles (§4.1 值班局领导). */
+  private async withHolders(trx: Trx, plan: Plan, e: Extract<IncidentEvent, { type: 'summons_issued' }>) {
+    const position = e.role.split('/')[1] ?? '';
+    const duty = plan.org.positions[position]?.duty === true;
+    const persons = await orgRepository.holders(trx, e.role, e.at, duty);
+    return { ...e, persons };
+  }
+}

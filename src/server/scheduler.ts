@@ -1,0 +1,79 @@
+import type { Store } from '../store/db.js';
+import { timersRepository } from '../store/timers.repository.js';
+import type { CommandProcessor } from './command.processor.js';
+
+/** setTimeout's largest delay; longer waits are taken in steps. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+/**
+ * Fires durable timers. It sleeps until the earliest due time in the database (no polling),
+ * wakes on any committed change (ours, or another process's via the store's listener) to
+ * look again, and fires what fell due through the engine. Timers that fell due while the
+ * server was down fire at start, recorded at their original due time.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private busy: Promise<void> = Promise.resolve();
+  private unlisten: (() => Promise<void>) | null = null;
+  private wakeAt: number | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly processor: CommandProcessor,
+    private readonly clock: () => number = Date.now,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.store.listen(() => this.reschedule());
+    await this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.unlisten?.();
+    await this.busy;
+  }
+
+  /** Looks at the next due time again (after any change). */
+  reschedule(): void {
+    if (this.stopped) return;
+    this.busy = this.busy.then(() => this.plan()).catch(this.onError);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    const run = this.busy.then(async () => {
+      await this.processor.fireDueTimers();
+      await this.plan();
+    });
+    this.busy = run.catch(this.onError);
+    await this.busy;
+  }
+
+  private async plan(): Promise<void> {
+    if (this.stopped) return;
+    const due = await timersRepository.nextDue(this.store.db);
+    if (due === null) {
+      this.clear();
+      return;
+    }
+    if (this.wakeAt === due && this.timer) return;
+    this.clear();
+    this.wakeAt = due;
+    const delay = Math.min(Math.max(0, due - this.clock()), MAX_DELAY);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wakeAt = null;
+      void this.tick();
+    }, delay);
+  }
+
+  private clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.wakeAt = null;
+  }
+}

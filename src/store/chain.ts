@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../plan/canonical.js';
+import type { EventRow } from './schema.js';
+
+/** The hash before the first event. */
+export const GENESIS = '0'.repeat(64);
+
+/**
+ * SHA-256 of the previous event's hash and this event's canonical content. Any edit of a
+ * stored event changes its hash; any deletion breaks the link of the next one. Pure.
+ */
+export function eventHash(prev: string, row: Omit<EventRow, 'hash' | 'prev_hash'>): string {
+  const content = canonicalJson({
+    seq: row.seq,
+    incident_id: row.incident_id,
+    version: row.version,
+    type: row.type,
+    at: row.at,
+    data: JSON.parse(row.data) as unknown,
+    actor_user: row.actor_user,
+    actor_role: row.actor_role,
+    on_behalf: row.on_behalf,
+    recorded_at: row.recorded_at,
+  });
+  return createHash('sha256').update(prev).update('\n').update(content).digest('hex');
+}

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { migrationProvider } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+
+/** An open database: the query layer plus the few things that differ by dialect. */
+export interface Store {
+  readonly db: Db;
+  readonly dialect: Dialect;
+  readonly url: string;
+  /**
+   * Takes the write lock inside a transaction: appends are serialized across processes so
+   * sequence numbers and the hash chain stay gap-free (a no-op on SQLite, whose writers are
+   * serialized already).
+   */
+  lockWrites(trx: Trx): Promise<void>;
+  /** Inside the appending transaction: tells every process, at commit, that events up to `seq` exist. */
+  notify(trx: Trx, seq: number): Promise<void>;
+  /** After commit: delivers the news to this process's listeners where `notify` cannot (SQLite). */
+  committed(seq: number): void;
+  /** Calls back on every committed append in any process sharing the database. */
+  listen(onCommitted: (seq: number) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SQLITE_URL = 'sqlite:./data/yingji.db';
+
+/** Opens SQLite (`sqlite:PATH`, a bare path, or `:memory:`) or PostgreSQL (`postgres://…`) and migrates it. */
+export async function openStore(url: string = DEFAULT_SQLITE_URL): Promise<Store> {
+  const store = /^postgres(ql)?:\/\//.test(url) ? openPostgres(url) : openSqlite(url);
+  const result = await new Migrator({ db: store.db, provider: migrationProvider }).migrateToLatest();
+  if (result.error) {
+    await store.close();
+    throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  }
+  return store;
+}
+
+function openSqlite(url: string): Store {
+  const path = url.replace(/^sqlite:(\/\/)?/, '');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  // Every command is durable before it is answered.
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // One process owns a SQLite file, so listeners are in-process.
+  const listeners = new Set<(seq: number) => void>();
+  return {
+    db,
+    dialect: 'sqlite',
+    url,
+    async lockWrites() {},
+    async notify() {},
+    committed(seq) {
+      for (const l of listeners) l(seq);
+    },
+    async listen(cb) {
+      listeners.add(cb);
+      return async () => void listeners.delete(cb);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+const PG_CHANNEL = 'yingji_events';
+/** Arbitrary constant naming Yingji's append lock among advisory locks. */
+const PG_WRITE_LOCK = 7_331_001;
+
+function openPostgres(url: string): Store {
+  const types = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      // int8 as a JS number: sequence numbers and epoch ms fit well within 2^53.
+      if (oid === 20) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const listeners: pg.Client[] = [];
+  return {
+    db,
+    dialect: 'postgres',
+    url,
+    async lockWrites(trx) {
+      await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx);
+    },
+    async notify(trx, seq) {
+      await sql`select pg_notify(${PG_CHANNEL}, ${String(seq)})`.execute(trx);
+    },
+    committed() {
+      // LISTEN delivers this process's own notifications too.
+    },
+    async listen(cb) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('notification', (msg) => cb(Number(msg.payload)));
+      client.on('error', () => {});
+      await client.query(`LISTEN ${PG_CHANNEL}`);
+      listeners.push(client);
+      return async () => {
+        listeners.splice(listeners.indexOf(client), 1);
+        await client.end().catch(() => {});
+      };
+    },
+    async close() {
+      await Promise.all(listeners.splice(0).map((c) => c.end().catch(() => {})));
+      await db.destroy();
+    },
+  };
+}

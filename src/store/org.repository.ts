@@ -1,0 +1,100 @@
+import type { Db, Trx } from './db.js';
+import type { PersonRow } from './schema.js';
+
+/** Queries over the organization: its document revisions, people, positions and the duty roster. */
+export const orgRepository = {
+  async current(db: Db | Trx) {
+    return db.selectFrom('org_revisions').selectAll().orderBy('rev', 'desc').limit(1).executeTakeFirst();
+  },
+
+  /** Stores a new revision numbered after the current one; returns its number. */
+  async saveRevision(db: Db | Trx, content: string, at: number, by: string | null): Promise<number> {
+    const last = await db.selectFrom('org_revisions').select((eb) => eb.fn.max('rev').as('rev')).executeTakeFirst();
+    const rev = Number(last?.rev ?? 0) + 1;
+    await db.insertInto('org_revisions').values({ rev, content, created_at: at, created_by: by }).execute();
+    return rev;
+  },
+
+  async people(db: Db | Trx) {
+    return db.selectFrom('people').selectAll().orderBy('unit_id').orderBy('name').execute();
+  },
+
+  async person(db: Db | Trx, id: string) {
+    return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  async insertPerson(db: Db | Trx, row: PersonRow) {
+    await db.insertInto('people').values(row).execute();
+  },
+
+  async updatePerson(db: Db | Trx, id: string, change: Partial<Omit<PersonRow, 'id' | 'created_at'>>) {
+    await db.updateTable('people').set(change).where('id', '=', id).execute();
+  },
+
+  async positions(db: Db | Trx, opts: { current?: boolean } = {}) {
+    let q = db.selectFrom('positions').selectAll();
+    if (opts.current) q = q.where('ended_at', 'is', null);
+    return q.orderBy('role').execute();
+  },
+
+  async insertPosition(db: Db | Trx, row: { id: string; person_id: string; role: string; created_at: number }) {
+    await db.insertInto('positions').values({ ...row, ended_at: null }).execute();
+  },
+
+  async endPosition(db: Db | Trx, id: string, at: number) {
+    await db.updateTable('positions').set({ ended_at: at }).where('id', '=', id).where('ended_at', 'is', null).execute();
+  },
+
+  async roster(db: Db | Trx, range: { from?: number; to?: number } = {}) {
+    let q = db.selectFrom('roster').selectAll();
+    if (range.from !== undefined) q = q.where('ends_at', '>', range.from);
+    if (range.to !== undefined) q = q.where('starts_at', '<', range.to);
+    return q.orderBy('starts_at').orderBy('role').execute();
+  },
+
+  async insertShift(db: Db | Trx, row: { id: string; role: string; person_id: string; starts_at: number; ends_at: number; created_at: number }) {
+    await db.insertInto('roster').values(row).execute();
+  },
+
+  /** Who holds a role at an instant: the roster for duty roles, positions otherwise. */
+  async holders(db: Db | Trx, role: string, at: number, duty: boolean): Promise<{ id: string; name: string }[]> {
+    if (duty) {
+      return db
+        .selectFrom('roster')
+        .innerJoin('people', 'people.id', 'roster.person_id')
+        .select(['people.id as id', 'people.name as name'])
+        .where('roster.role', '=', role)
+        .where('roster.starts_at', '<=', at)
+        .where('roster.ends_at', '>', at)
+        .orderBy('people.name')
+        .execute();
+    }
+    return db
+      .selectFrom('positions')
+      .innerJoin('people', 'people.id', 'positions.person_id')
+      .select(['people.id as id', 'people.name as name'])
+      .where('positions.role', '=', role)
+      .where('positions.ended_at', 'is', null)
+      .where('people.active', '=', 1)
+      .orderBy('people.name')
+      .execute();
+  },
+
+  /** The roles a person holds at an instant (positions, plus duty shifts covering it). */
+  async rolesOf(db: Db | Trx, personId: string, at: number): Promise<string[]> {
+    const held = await db
+      .selectFrom('positions')
+      .select('role')
+      .where('person_id', '=', personId)
+      .where('ended_at', 'is', null)
+      .execute();
+    const duty = await db
+      .selectFrom('roster')
+      .select('role')
+      .where('person_id', '=', personId)
+      .where('starts_at', '<=', at)
+      .where('ends_at', '>', at)
+      .execute();
+    return [...new Set([...held, ...duty].map((r) => r.role))].sort();
+  },
+};

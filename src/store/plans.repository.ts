@@ -1,0 +1,38 @@
+import type { Db, Trx } from './db.js';
+
+/** Queries over plan versions (uploaded files) and snapshots (what incidents ran under). */
+export const plansRepository = {
+  async active(db: Db | Trx) {
+    return db.selectFrom('plan_versions').selectAll().where('active', '=', 1).executeTakeFirst();
+  },
+
+  async list(db: Db) {
+    return db
+      .selectFrom('plan_versions')
+      .select(['id', 'plan_id', 'version', 'created_at', 'created_by', 'active', 'activated_at'])
+      .orderBy('created_at', 'desc')
+      .execute();
+  },
+
+  async get(db: Db | Trx, id: string) {
+    return db.selectFrom('plan_versions').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  async insert(db: Db | Trx, row: { id: string; plan_id: string; version: string; source: string; created_at: number; created_by: string | null }) {
+    await db.insertInto('plan_versions').values({ ...row, active: 0, activated_at: null }).execute();
+  },
+
+  /** Makes one version the active one; the others stay stored. */
+  async activate(trx: Trx, id: string, at: number) {
+    await trx.updateTable('plan_versions').set({ active: 0 }).where('active', '=', 1).execute();
+    await trx.updateTable('plan_versions').set({ active: 1, activated_at: at }).where('id', '=', id).execute();
+  },
+
+  async snapshot(db: Db | Trx, digest: string) {
+    return db.selectFrom('plan_snapshots').selectAll().where('digest', '=', digest).executeTakeFirst();
+  },
+
+  async saveSnapshot(db: Db | Trx, row: { digest: string; plan_id: string; version: string; content: string; created_at: number }) {
+    await db.insertInto('plan_snapshots').values(row).onConflict((oc) => oc.column('digest').doNothing()).execute();
+  },
+};

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/**
+ * The databases every store test runs on: SQLite always, PostgreSQL when `YINGJI_TEST_PG`
+ * holds a connection URL (CI sets it). Each call to `fresh` gives an empty database.
+ */
+export const DIALECTS: ('sqlite' | 'postgres')[] = process.env.YINGJI_TEST_PG ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** A URL to a brand-new empty database of the dialect, and a function that drops it. */
+export async function freshDatabase(dialect: 'sqlite' | 'postgres'): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'yingji-db-'));
+    return { url: `sqlite:${join(dir, 'yingji.db')}`, drop: async () => {} };
+  }
+  const admin = process.env.YINGJI_TEST_PG!;
+  const name = `yingji_test_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
