@@ -95,7 +95,7 @@ export function drillText(run: DrillRun, lang: Lang): string {
   for (const c of state.cases) {
     out.push(
       ...textTable([
-        [w('col.reason'), `${w(`route.${c.route}`)} [${c.clause}]`],
+        [w('label.route'), `${w(`route.${c.route}`)} [${c.clause}]`],
         [w('label.handler'), handlerName(plan, c.handler, lang)],
         [w('label.accept_by'), full(c.acceptBy)],
         [w('label.due'), full(c.due)],

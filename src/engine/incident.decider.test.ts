@@ -452,3 +452,17 @@ describe('decide', () => {
     expect(decide(null, report({ units: ['town-nowhere'] }), ctx)).toMatchObject({ ok: false, rejection: { code: 'unknown_id' } });
   });
 });
+
+describe('after close', () => {
+  it('attendance can still be recorded (late is late), other handling is refused', () => {
+    const i = new Incident();
+    i.do(0, report({ units: ['dept-housing'] }));
+    i.do(1, { do: 'guide', result: 'failed' });
+    i.do(3, { do: 'close' });
+    i.do(20, { do: 'arrive', role: 'dept-housing/principal' });
+    expect(i.s.summons[0]).toMatchObject({ status: 'late', arrivedAt: min(20) });
+    i.do(21, { do: 'leave', role: 'dept-housing/principal' });
+    expect(i.s.summons[0]!.leftAt).toBe(min(21));
+    expect(i.do(22, { do: 'persuade', result: 'failed' })[0]).toMatchObject({ code: 'closed' });
+  });
+});

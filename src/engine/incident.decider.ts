@@ -17,6 +17,8 @@ export interface DecideContext {
 
 export type Decision = { ok: true; events: IncidentEvent[] } | { ok: false; rejection: Rejection };
 
+const AFTER_CLOSE = new Set(['ack', 'arrive', 'leave', 'note', 'approve_measure']);
+
 const reject = (code: RejectionCode, reason: string): Decision => ({ ok: false, rejection: { code, reason } });
 
 /**
@@ -30,7 +32,9 @@ export function decide(state: IncidentState | null, command: Command, ctx: Decid
     return report(command, ctx);
   }
   if (!state) return reject('no_incident', 'no incident has been reported yet');
-  if (state.status === 'closed' && command.do !== 'approve_measure') {
+  // A closed incident takes no more handling, but its record can still be completed:
+  // attendance (late is late), notes, and approval of a measure after the fact.
+  if (state.status === 'closed' && !AFTER_CLOSE.has(command.do)) {
     return reject('closed', 'the incident is closed');
   }
   const em = new Emitter(state, ctx);
