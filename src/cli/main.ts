@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { runDrillCommand } from './drill.command.js';
 import { explainCommand, validateCommand } from './plan.command.js';
+import { auditVerifyCommand, serveCommand, userCreateCommand } from './serve.command.js';
 
 /** `yingji`: validate and explain plans, run drills. Exit codes: 0 ok, 1 invalid input. */
 export function buildCli(): Command {
@@ -39,10 +40,42 @@ export function buildCli(): Command {
     .action((opts: { scenario: string; plan?: string; json?: boolean; lang: 'zh' | 'en' }) => {
       process.exitCode = runDrillCommand(opts);
     });
+  program
+    .command('serve')
+    .description('run the server and web UI')
+    .option('--port <port>', 'HTTP port (env YINGJI_PORT; default 8080)')
+    .option('--host <host>', 'address to listen on (env YINGJI_HOST; default 127.0.0.1)')
+    .option('--db <url>', 'sqlite:PATH (default ./data/yingji.db) or postgres://… (env YINGJI_DB)')
+    .option('--plan <file>', 'plan YAML file (env YINGJI_PLAN; default: the shipped plan)')
+    .option('--demo', 'load the demo organization, people and one account per position')
+    .action(async (opts: { port?: string; host?: string; db?: string; plan?: string; demo?: boolean }) => {
+      process.exitCode = await serveCommand(opts);
+    });
+
+  program
+    .command('audit')
+    .description('check the tamper-evident record')
+    .command('verify')
+    .option('--db <url>', 'database URL (env YINGJI_DB; default sqlite:./data/yingji.db)')
+    .description("walk the event log's hash chain; exit 1 and name the first bad event")
+    .action(async (opts: { db?: string }) => {
+      process.exitCode = await auditVerifyCommand(opts);
+    });
+
+  program
+    .command('user')
+    .description('manage accounts')
+    .command('create')
+    .requiredOption('--username <name>', 'user name')
+    .option('--admin', 'an administrator')
+    .option('--person <id>', 'link to a person of the organization')
+    .option('--db <url>', 'database URL (env YINGJI_DB; default sqlite:./data/yingji.db)')
+    .description('create an account; password from YINGJI_PASSWORD or generated and printed')
+    .action(async (opts: { username: string; admin?: boolean; person?: string; db?: string }) => {
+      process.exitCode = await userCreateCommand(opts);
+    });
   return program;
 }
-
-export { InvalidArgumentError };
 
 buildCli().parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`yingji: ${(err as Error).message}\n`);

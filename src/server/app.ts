@@ -1,0 +1,97 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { principalOf, sessions, SESSION_COOKIE } from './auth/sessions.js';
+import type { Services } from './context.js';
+import { ApiError } from './errors.js';
+import { adminRoutes } from './routes/admin.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { eventRoutes } from './routes/events.routes.js';
+import { incidentRoutes } from './routes/incidents.routes.js';
+import { orgRoutes } from './routes/org.routes.js';
+import { planRoutes } from './routes/plans.routes.js';
+import { trackRoutes } from './routes/track.routes.js';
+
+/** Requests that need no session. */
+const PUBLIC = [/^\/api\/login$/, /^\/api\/track\//, /^\/api\/openapi\.json$/, /^\/api\/docs/, /^\/healthz$/];
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Builds the HTTP application: JSON API (contract §5) validated with zod, OpenAPI generated
+ * from the same schemas at /api/openapi.json with a docs page at /api/docs, sessions with
+ * CSRF protection, and errors as `{ "error": { "code", "message" } }`.
+ */
+export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ ...opts, bodyLimit: 5 * 1024 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addContentTypeParser(['text/csv', 'text/plain', 'text/yaml', 'application/yaml', 'application/x-yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Yingji 应急 API', version: '1', description: 'Runs a county emergency plan for petition incidents. Commands: contract §1.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }, csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' } } },
+      security: [{ session: [], csrf: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.decorateRequest('principal', null);
+  app.decorateRequest('sessionId', null);
+  app.decorateRequest('csrfToken', null);
+
+  app.addHook('onRequest', async (req) => {
+    const path = req.url.split('?')[0]!;
+    if (!path.startsWith('/api/') || PUBLIC.some((re) => re.test(path))) return;
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) return; // routes that need a principal answer 401
+    const now = s.clock();
+    const session = await sessions.resolve(s.store.db, token, now);
+    if (!session) return;
+    if (UNSAFE.has(req.method) && req.headers['x-csrf-token'] !== session.csrf) {
+      throw new ApiError('csrf', 'missing or wrong X-CSRF-Token header (the token is returned at sign-in and by GET /api/me)');
+    }
+    req.principal = await principalOf(s.store.db, session.user, now);
+    req.sessionId = session.id;
+    req.csrfToken = session.csrf;
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ApiError) {
+      return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...err.details } });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({ path: v.instancePath, message: v.message }));
+      const message = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
+      return reply.code(400).send({ error: { code: 'bad_request', message, issues } });
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.code(status).send({ error: { code: 'bad_request', message: (err as Error).message } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ error: { code: 'internal', message: 'internal error; it has been logged' } });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+
+  authRoutes(app, s);
+  incidentRoutes(app, s);
+  eventRoutes(app, s);
+  planRoutes(app, s);
+  orgRoutes(app, s);
+  trackRoutes(app, s);
+  adminRoutes(app, s);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

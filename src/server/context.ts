@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Plan } from '../plan/plan.js';
+import { formatInstant, zoneOffset } from '../engine/time.js';
+import type { IncidentState } from '../engine/incident.state.js';
+import { accountability, incidentView } from '../engine/incident.view.js';
+import type { Store } from '../store/db.js';
+import type { EventRow } from '../store/schema.js';
+import type { Principal } from './auth/permissions.js';
+import type { CommandProcessor } from './command.processor.js';
+import type { EventHub } from './event.hub.js';
+import type { PlanRegistry } from './plan.registry.js';
+import { ApiError } from './errors.js';
+
+/** What routes need: the store, the plan registry, the command processor and the live hub. */
+export interface Services {
+  store: Store;
+  plans: PlanRegistry;
+  processor: CommandProcessor;
+  hub: EventHub;
+  clock: () => number;
+  /** Heartbeat interval of the live stream, ms. */
+  heartbeatMs: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    sessionId: string | null;
+  }
+}
+
+/** The signed-in principal, or a 401. */
+export function principal(req: FastifyRequest): Principal {
+  if (!req.principal) throw new ApiError('unauthenticated', 'sign in first');
+  return req.principal;
+}
+
+/** Refuses anyone but an administrator. */
+export function requireAdmin(req: FastifyRequest): Principal {
+  const p = principal(req);
+  if (!p.admin) throw new ApiError('forbidden', 'only an administrator may manage the organization and plans');
+  return p;
+}
+
+/** Formats instants in the county's time zone, with its offset (`+08:00`). */
+export function countyTime(plan: Plan): (ms: number) => string {
+  const tz = plan.org.timezone;
+  return (ms) => formatInstant(ms, zoneOffset(ms, tz));
+}
+
+/** The incident view of the API: the drill output's fields plus ids (contract §5). */
+export function presentIncident(state: IncidentState, plan: Plan) {
+  return { id: state.id, ...incidentView(state, countyTime(plan)), accountability: accountability(state) };
+}
+
+const TIME_FIELDS = new Set(['deadline', 'accept_by', 'due', 'since']);
+
+/** A stored event as the API shows it. */
+export function presentEvent(row: EventRow, t: (ms: number) => string) {
+  const data = JSON.parse(row.data) as Record<string, unknown>;
+  for (const k of Object.keys(data)) if (TIME_FIELDS.has(k) && typeof data[k] === 'number') data[k] = t(data[k] as number);
+  return {
+    seq: Number(row.seq),
+    incident: row.incident_id,
+    version: row.version,
+    at: t(Number(row.at)),
+    type: row.type,
+    ...data,
+    actor: row.actor_user ? { user: row.actor_user, role: row.actor_role, on_behalf: row.on_behalf === 1 } : null,
+    recorded_at: t(Number(row.recorded_at)),
+  };
+}
+
+export type App = FastifyInstance;

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import type { Plan } from '../plan/plan.js';
+import { roleName } from '../plan/plan.js';
+import type { Store } from '../store/db.js';
+import { orgRepository } from '../store/org.repository.js';
+import { hashPassword } from './auth/password.js';
+
+/** The demo account name for a role: the role id with `/` replaced by `.` (contract §4). */
+export const demoUsername = (role: string) => role.replace('/', '.');
+
+const YEAR = 365 * 86_400_000;
+
+/**
+ * Loads the demo people: one person and one account per position of the organization (duty
+ * positions through a year-long roster shift), plus `admin`. Idempotent: a second start
+ * keeps the people and sets the accounts' password again. Returns the password.
+ */
+export async function seedDemo(store: Store, plan: Plan, password: string | undefined, now: number): Promise<{ password: string; usernames: string[] }> {
+  const pass = password ?? randomBytes(9).toString('base64url');
+  // One hash for all demo accounts: they share one password by design, so nothing leaks.
+  const hash = await hashPassword(pass);
+  const db = store.db;
+  const usernames: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (const role of [...plan.roles].sort()) {
+      const username = demoUsername(role);
+      usernames.push(username);
+      const existing = await trx.selectFrom('users').select(['id']).where('username', '=', username).executeTakeFirst();
+      if (existing) {
+        await trx.updateTable('users').set({ password_hash: hash, disabled: 0 }).where('id', '=', existing.id).execute();
+        continue;
+      }
+      const personId = crypto.randomUUID();
+      const [unit, position] = role.split('/') as [string, string];
+      await orgRepository.insertPerson(trx, {
+        id: personId,
+        name: `${roleName(plan, role, 'zh')}(演示)`,
+        unit_id: unit,
+        phone: null,
+        email: null,
+        active: 1,
+        created_at: now,
+      });
+      if (plan.org.positions[position]?.duty) {
+        await orgRepository.insertShift(trx, { id: crypto.randomUUID(), role, person_id: personId, starts_at: now - 86_400_000, ends_at: now + YEAR, created_at: now });
+      } else {
+        await orgRepository.insertPosition(trx, { id: crypto.randomUUID(), person_id: personId, role, created_at: now });
+      }
+      await trx.insertInto('users').values({ id: crypto.randomUUID(), username, password_hash: hash, person_id: personId, is_admin: 0, created_at: now, disabled: 0 }).execute();
+    }
+    const admin = await trx.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirst();
+    if (admin) await trx.updateTable('users').set({ password_hash: hash, is_admin: 1, disabled: 0 }).where('id', '=', admin.id).execute();
+    else await trx.insertInto('users').values({ id: crypto.randomUUID(), username: 'admin', password_hash: hash, person_id: null, is_admin: 1, created_at: now, disabled: 0 }).execute();
+    usernames.push('admin');
+  });
+  return { password: pass, usernames };
+}

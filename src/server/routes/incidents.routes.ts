@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { COMMAND_SHAPES, CommandSchema, type Command } from '../../engine/commands.js';
+import { incidentsRepository } from '../../store/incidents.repository.js';
+import { mayIssue } from '../auth/permissions.js';
+import type { Actor, Outcome } from '../command.processor.js';
+import { presentIncident, principal, type Services } from '../context.js';
+import { ApiError, notFound } from '../errors.js';
+
+/** The body of POST /api/incidents: a `report` command (`do` may be left out). */
+const ReportBody = z.strictObject({ do: z.literal('report').optional(), ...COMMAND_SHAPES.report });
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+
+/** Incidents: report, issue commands, read. Routes stay thin: validate → authorize → command → present. */
+export function incidentRoutes(app: FastifyInstance, s: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  const run = async (principalUser: ReturnType<typeof principal>, incidentId: string | null, command: Command) => {
+    const existing = incidentId ? await incidentsRepository.get(s.store.db, incidentId) : undefined;
+    if (incidentId && !existing) throw notFound(`incident ${incidentId}`);
+    const plan = existing ? await s.plans.byDigest(existing.digest) : await s.plans.current();
+    const permission = mayIssue(principalUser, command, plan, existing?.state ?? null);
+    if (!permission.ok) throw new ApiError('forbidden', permission.reason);
+    const actor: Actor = { userId: principalUser.userId, username: principalUser.username, role: permission.role, onBehalf: permission.onBehalf };
+    return s.processor.submit(incidentId, command, actor);
+  };
+
+  const answer = (outcome: Outcome) => {
+    if (outcome.kind === 'not_found') throw notFound('incident');
+    if (outcome.kind === 'rejected') {
+      throw new ApiError('rejected', outcome.rejection.reason, {
+        reason: outcome.rejection.code,
+        incident: outcome.state ? presentIncident(outcome.state, outcome.plan) : null,
+      });
+    }
+    return presentIncident(outcome.state, outcome.plan);
+  };
+
+  r.post('/api/incidents', { schema: { body: ReportBody, tags: ['incidents'], summary: 'Report an incident (a `report` command)' } }, async (req, reply) => {
+    const p = principal(req);
+    const command = { ...req.body, do: 'report' } as Command;
+    if (command.do === 'report') {
+      const plan = await s.plans.current();
+      if (!plan.venues.has(command.venue)) throw new ApiError('bad_request', `unknown venue "${command.venue}"`);
+      const unknown = command.units.find((u) => !plan.units.has(u));
+      if (unknown) throw new ApiError('bad_request', `unknown unit "${unknown}"`);
+    }
+    const view = answer(await run(p, null, command));
+    reply.code(201);
+    return view;
+  });
+
+  r.post(
+    '/api/incidents/:id/commands',
+    { schema: { params: IdParams, body: CommandSchema, tags: ['incidents'], summary: 'Issue one command; 409 with the reason when the rules refuse it' } },
+    async (req) => {
+      const p = principal(req);
+      const command = req.body as Command;
+      if (command.do === 'report') throw new ApiError('bad_request', 'use POST /api/incidents to report an incident');
+      return answer(await run(p, req.params.id, command));
+    },
+  );
+
+  r.get(
+    '/api/incidents',
+    { schema: { querystring: z.object({ status: z.enum(['open', 'cleared', 'closed']).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }), tags: ['incidents'], summary: 'Incidents, newest first' } },
+    async (req) => {
+      principal(req);
+      const states = await incidentsRepository.list(s.store.db, req.query);
+      return Promise.all(states.map(async (st) => presentIncident(st, await s.plans.byDigest(st.plan.digest))));
+    },
+  );
+
+  r.get('/api/incidents/:id', { schema: { params: IdParams, tags: ['incidents'], summary: 'One incident' } }, async (req) => {
+    principal(req);
+    const row = await incidentsRepository.get(s.store.db, req.params.id);
+    if (!row) throw notFound(`incident ${req.params.id}`);
+    return presentIncident(row.state, await s.plans.byDigest(row.digest));
+  });
+}
