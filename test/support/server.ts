@@ -1,0 +1,97 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { DEFAULT_PLAN_FILE } from '../../src/plan/plan.loader.js';
+import { buildApp } from '../../src/server/app.js';
+import { CommandProcessor } from '../../src/server/command.processor.js';
+import { seedDemo } from '../../src/server/demo.js';
+import { EventHub } from '../../src/server/event.hub.js';
+import { PlanRegistry } from '../../src/server/plan.registry.js';
+import { openStore, type Store } from '../../src/store/db.js';
+import { freshDatabase } from './databases.js';
+
+export const DEMO_PASSWORD = 'demo-password-for-tests';
+
+/** An app on a fresh database with the demo organization, and a controllable clock. */
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  plans: PlanRegistry;
+  processor: CommandProcessor;
+  clock: { now: number };
+  close(): Promise<void>;
+}
+
+export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse('2026-03-02T09:00:00+08:00')): Promise<TestApp> {
+  const { url, drop } = await freshDatabase(dialect);
+  const store = await openStore(url);
+  const clock = { now: start };
+  const now = () => clock.now;
+  const plans = new PlanRegistry(store);
+  const plan = await plans.bootstrap(DEFAULT_PLAN_FILE, null);
+  await seedDemo(store, plan, DEMO_PASSWORD, now());
+  const processor = new CommandProcessor(store, plans, now);
+  const hub = new EventHub(store);
+  await hub.start();
+  const app = await buildApp({ store, plans, processor, hub, clock: now, heartbeatMs: 1000 }, { logger: false });
+  await app.ready();
+  return {
+    app,
+    store,
+    plans,
+    processor,
+    clock,
+    async close() {
+      await hub.stop();
+      await app.close();
+      await store.close();
+      await drop();
+    },
+  };
+}
+
+/** A signed-in client of an app (cookie and CSRF token handled), through fastify.inject. */
+export class Client {
+  private cookie = '';
+  csrf = '';
+  constructor(private readonly app: FastifyInstance) {}
+
+  static async as(app: FastifyInstance, username: string, password = DEMO_PASSWORD): Promise<Client> {
+    const c = new Client(app);
+    const res = await c.post('/api/login', { username, password });
+    if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+    return c;
+  }
+
+  async request(method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({
+      method,
+      url,
+      headers: {
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const set = res.cookies.find((c) => c.name === 'yingji_session');
+    if (set) this.cookie = `yingji_session=${set.value}`;
+    if (url === '/api/login' && res.statusCode === 200) this.csrf = res.json().csrf_token;
+    return res;
+  }
+
+  get(url: string) {
+    return this.request('GET', url);
+  }
+  post(url: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request('POST', url, body ?? {}, headers);
+  }
+}
+
+/** A report command body. */
+export const reportBody = (over: Record<string, unknown> = {}) => ({
+  venue: 'residence',
+  headcount: 8,
+  units: ['town-tanggou'],
+  matter: '征地补偿款未发放',
+  ...over,
+});
