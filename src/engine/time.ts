@@ -29,11 +29,23 @@ export function formatInstant(ms: number, offset = 'Z'): string {
   return `${body}${offset}`;
 }
 
-/** Offset of a time zone at an instant, as `+08:00`. */
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, string>();
+
+/**
+ * Offset of a time zone at an instant, as `+08:00`. Offsets change at most on whole
+ * quarter-hours, so results are cached per zone and quarter-hour.
+ */
 export function zoneOffset(ms: number, timeZone: string): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
-    .formatToParts(new Date(ms))
-    .find((p) => p.type === 'timeZoneName')?.value;
+  const key = `${timeZone}\u0000${Math.floor(ms / 900_000)}`;
+  const cached = offsetCache.get(key);
+  if (cached) return cached;
+  let format = zoneFormats.get(timeZone);
+  if (!format) zoneFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })));
+  const part = format.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value;
   const m = /GMT([+-]\d\d:\d\d)?/.exec(part ?? '');
-  return m?.[1] ?? 'Z';
+  const offset = m?.[1] ?? 'Z';
+  if (offsetCache.size > 10_000) offsetCache.clear();
+  offsetCache.set(key, offset);
+  return offset;
 }

@@ -8,6 +8,7 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { Principal } from './auth/permissions.js';
 import { principalOf, sessions, SESSION_COOKIE } from './auth/sessions.js';
 import type { Services } from './context.js';
 import { ApiError } from './errors.js';
@@ -22,12 +23,21 @@ import { trackRoutes } from './routes/track.routes.js';
 /** Requests that need no session. */
 const PUBLIC = [/^\/api\/login$/, /^\/api\/track\//, /^\/api\/openapi\.json$/, /^\/api\/docs/, /^\/healthz$/];
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** How long a resolved session is reused before it is read again, ms. */
+const PRINCIPAL_TTL = 2_000;
 
 /**
  * Builds the HTTP application: JSON API (contract §5) validated with zod, OpenAPI generated
  * from the same schemas at /api/openapi.json with a docs page at /api/docs, sessions with
  * CSRF protection, and errors as `{ "error": { "code", "message" } }`.
  */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Drops a signed-out session from the short-lived cache. */
+    forgetSession(id: string): void;
+  }
+}
+
 export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ ...opts, bodyLimit: 5 * 1024 * 1024 });
   app.setValidatorCompiler(validatorCompiler);
@@ -49,20 +59,36 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
   app.decorateRequest('sessionId', null);
   app.decorateRequest('csrfToken', null);
 
+  // A resolved session is reused for a moment: roles follow the roster within seconds, and
+  // sign-out drops the entry at once.
+  const recent = new Map<string, { at: number; principal: Principal; id: string; csrf: string }>();
+  app.decorate('forgetSession', (id: string) => {
+    for (const [token, entry] of recent) if (entry.id === id) recent.delete(token);
+  });
+
   app.addHook('onRequest', async (req) => {
     const path = req.url.split('?')[0]!;
     if (!path.startsWith('/api/') || PUBLIC.some((re) => re.test(path))) return;
     const token = req.cookies[SESSION_COOKIE];
     if (!token) return; // routes that need a principal answer 401
     const now = s.clock();
-    const session = await sessions.resolve(s.store.db, token, now);
-    if (!session) return;
-    if (UNSAFE.has(req.method) && req.headers['x-csrf-token'] !== session.csrf) {
+    let entry = recent.get(token);
+    if (!entry || now - entry.at > PRINCIPAL_TTL || now < entry.at) {
+      const session = await sessions.resolve(s.store.db, token, now);
+      if (!session) {
+        recent.delete(token);
+        return;
+      }
+      entry = { at: now, principal: await principalOf(s.store.db, session.user, now), id: session.id, csrf: session.csrf };
+      if (recent.size > 10_000) recent.clear();
+      recent.set(token, entry);
+    }
+    if (UNSAFE.has(req.method) && req.headers['x-csrf-token'] !== entry.csrf) {
       throw new ApiError('csrf', 'missing or wrong X-CSRF-Token header (the token is returned at sign-in and by GET /api/me)');
     }
-    req.principal = await principalOf(s.store.db, session.user, now);
-    req.sessionId = session.id;
-    req.csrfToken = session.csrf;
+    req.principal = entry.principal;
+    req.sessionId = entry.id;
+    req.csrfToken = entry.csrf;
   });
 
   app.setErrorHandler((err, req, reply) => {

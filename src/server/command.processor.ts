@@ -25,19 +25,28 @@ export interface Actor {
   onBehalf: boolean;
 }
 
+/**
+ * Decides who acts, against the incident as it stands when the command applies (inside the
+ * transaction): returns the actor to record, or the reason the command is not allowed.
+ */
+export type Authorize = (state: IncidentState | null, plan: Plan) => Actor | { forbidden: string };
+
 export type Outcome =
   | { kind: 'accepted'; state: IncidentState; plan: Plan; events: IncidentEvent[] }
+  | { kind: 'forbidden'; reason: string }
   | { kind: 'rejected'; state: IncidentState | null; plan: Plan; rejection: Rejection }
   | { kind: 'not_found' };
 
 type Job =
-  | { kind: 'command'; incidentId: string | null; command: Command; actor: Actor | null; done: (o: Outcome) => void; fail: (e: unknown) => void }
+  | { kind: 'command'; incidentId: string | null; command: Command; actor: Actor | Authorize | null; done: (o: Outcome) => void; fail: (e: unknown) => void }
   | { kind: 'timers'; done: (fired: number) => void; fail: (e: unknown) => void };
 
 interface Loaded {
   state: IncidentState | null;
   plan: Plan;
   isNew: boolean;
+  /** The pending timers as stored, to skip rewriting them when unchanged. */
+  timers: string;
 }
 
 /**
@@ -62,8 +71,11 @@ export class CommandProcessor {
     this.newId = newId ?? randomIds();
   }
 
-  /** Runs one command; `incidentId` is null for a `report`. Resolves once it is durable. */
-  submit(incidentId: string | null, command: Command, actor: Actor | null): Promise<Outcome> {
+  /**
+   * Runs one command; `incidentId` is null for a `report`. `actor` is who acts, or a function
+   * that authorizes against the current state. Resolves once the outcome is durable.
+   */
+  submit(incidentId: string | null, command: Command, actor: Actor | Authorize | null): Promise<Outcome> {
     return new Promise((done, fail) => this.enqueue({ kind: 'command', incidentId, command, actor, done, fail }));
   }
 
@@ -129,7 +141,8 @@ export class CommandProcessor {
       if (known) return known;
       const row = await incidentsRepository.get(trx, id);
       if (!row) return undefined;
-      const loaded = { state: row.state, plan: await this.plans.byDigest(row.digest, trx), isNew: false };
+      const plan = await this.plans.byDigest(row.digest, trx);
+      const loaded = { state: row.state, plan, isNew: false, timers: timerKey(pendingTimers(row.state, plan)) };
       touched.set(id, loaded);
       return loaded;
     };
@@ -180,7 +193,7 @@ export class CommandProcessor {
       }
       let entry: Loaded | undefined;
       if (job.incidentId === null) {
-        entry = { state: null, plan: await this.plans.current(trx), isNew: true };
+        entry = { state: null, plan: await this.plans.current(trx), isNew: true, timers: '' };
       } else {
         entry = await load(job.incidentId);
         if (!entry) {
@@ -189,14 +202,23 @@ export class CommandProcessor {
         }
         await catchUp(entry);
       }
+      let actor: Actor | null = null;
+      if (typeof job.actor === 'function') {
+        const who = job.actor(entry.state, entry.plan);
+        if ('forbidden' in who) {
+          results.push({ kind: 'forbidden', reason: who.forbidden } satisfies Outcome);
+          continue;
+        }
+        actor = who;
+      } else actor = job.actor;
       const decision = decide(entry.state, job.command, { plan: entry.plan, now, newId: this.newId });
       if (decision.ok) {
-        await record(entry, decision.events, job.actor);
+        await record(entry, decision.events, actor);
         if (entry.isNew) touched.set(entry.state!.id, entry);
         results.push({ kind: 'accepted', state: entry.state!, plan: entry.plan, events: decision.events } satisfies Outcome);
       } else {
         // A report the rules refuse (unknown venue or unit) has no incident to record it on.
-        if (entry.state) await record(entry, [rejectionEvent(job.command, decision.rejection, now)], job.actor);
+        if (entry.state) await record(entry, [rejectionEvent(job.command, decision.rejection, now)], actor);
         results.push({ kind: 'rejected', state: entry.state, plan: entry.plan, rejection: decision.rejection } satisfies Outcome);
       }
     }
@@ -204,7 +226,8 @@ export class CommandProcessor {
     for (const entry of touched.values()) {
       const state = entry.state!;
       await incidentsRepository.save(trx, state, entry.isNew, now);
-      await timersRepository.replace(trx, state.id, pendingTimers(state, entry.plan));
+      const timers = pendingTimers(state, entry.plan);
+      if (timerKey(timers) !== entry.timers) await timersRepository.replace(trx, state.id, timers);
       entry.isNew = false;
     }
     for (const { incident, event: c } of cases) {
@@ -234,3 +257,5 @@ export class CommandProcessor {
     return { ...e, persons };
   }
 }
+
+const timerKey = (timers: { key: string; due: number }[]) => timers.map((t) => `${t.key}@${t.due}`).join(',');

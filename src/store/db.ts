@@ -51,7 +51,20 @@ function openSqlite(url: string): Store {
   // Every command is durable before it is answered.
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // Kysely prepares every query afresh; reusing prepared statements saves that work.
+  const statements = new Map<string, SQLite.Statement>();
+  const cached = {
+    close: () => database.close(),
+    prepare(query: string) {
+      let stmt = statements.get(query);
+      if (!stmt) {
+        if (statements.size > 500) statements.clear();
+        statements.set(query, (stmt = database.prepare(query)));
+      }
+      return stmt;
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   // One process owns a SQLite file, so listeners are in-process.
   const listeners = new Set<(seq: number) => void>();
   return {

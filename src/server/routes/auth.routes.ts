@@ -43,7 +43,10 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
   });
 
   r.post('/api/logout', { schema: { tags: ['auth'], summary: 'Sign out' } }, async (req, reply) => {
-    if (req.sessionId) await sessions.revoke(s.store.db, req.sessionId, s.clock());
+    if (req.sessionId) {
+      await sessions.revoke(s.store.db, req.sessionId, s.clock());
+      app.forgetSession(req.sessionId);
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });

@@ -16,18 +16,16 @@ const IdParams = z.object({ id: z.string().min(1).max(100) });
 export function incidentRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  const run = async (principalUser: ReturnType<typeof principal>, incidentId: string | null, command: Command) => {
-    const existing = incidentId ? await incidentsRepository.get(s.store.db, incidentId) : undefined;
-    if (incidentId && !existing) throw notFound(`incident ${incidentId}`);
-    const plan = existing ? await s.plans.byDigest(existing.digest) : await s.plans.current();
-    const permission = mayIssue(principalUser, command, plan, existing?.state ?? null);
-    if (!permission.ok) throw new ApiError('forbidden', permission.reason);
-    const actor: Actor = { userId: principalUser.userId, username: principalUser.username, role: permission.role, onBehalf: permission.onBehalf };
-    return s.processor.submit(incidentId, command, actor);
-  };
+  const run = async (p: ReturnType<typeof principal>, incidentId: string | null, command: Command) =>
+    s.processor.submit(incidentId, command, (state, plan): Actor | { forbidden: string } => {
+      const permission = mayIssue(p, command, plan, state);
+      if (!permission.ok) return { forbidden: permission.reason };
+      return { userId: p.userId, username: p.username, role: permission.role, onBehalf: permission.onBehalf };
+    });
 
   const answer = (outcome: Outcome) => {
     if (outcome.kind === 'not_found') throw notFound('incident');
+    if (outcome.kind === 'forbidden') throw new ApiError('forbidden', outcome.reason);
     if (outcome.kind === 'rejected') {
       throw new ApiError('rejected', outcome.rejection.reason, {
         reason: outcome.rejection.code,
