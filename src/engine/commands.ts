@@ -37,6 +37,8 @@ export const COMMAND_SHAPES = {
   mark_concluded: {},
   request_measure: { id: z.string().min(1), kind: z.enum(MEASURE_KINDS), basis: z.string().min(1) },
   approve_measure: { id: z.string().min(1), by: Role },
+  /** Extension of contract §1: a county leader declines a proposed measure, with a reason. */
+  decline_measure: { id: z.string().min(1), by: Role, reason: z.string().min(1) },
   take_measure: { id: z.string().min(1) },
   clear: {},
   close: {},

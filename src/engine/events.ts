@@ -24,6 +24,7 @@
  * | marked_concluded        | the matter's petition procedure has concluded                   | §4.2   |
  * | measure_requested       | a measure was proposed, with its legal basis                    | §5.1   |
  * | measure_approved        | a county leader approved it (before or after the fact)          | §5.1   |
+ * | measure_declined        | a county leader declined it, with a reason                      | §5.1   |
  * | measure_taken           | it was carried out; `flagged` when it lacked required approval  | §5.1   |
  * | incident_cleared        | people left the venue; the on-site phase ended                  | §4.1   |
  * | case_opened             | the grievance became a follow-up case on its route              | §4.2   |
@@ -102,6 +103,7 @@ export type IncidentEvent =
   | (At & { type: 'marked_concluded' })
   | (At & { type: 'measure_requested'; id: string; kind: MeasureKind; basis: string; major: boolean; clause: string })
   | (At & { type: 'measure_approved'; id: string; by: string; after_the_fact: boolean; clause: string })
+  | (At & { type: 'measure_declined'; id: string; by: string; reason: string; clause: string })
   | (At & { type: 'measure_taken'; id: string; flagged: boolean; clause: string })
   | (At & { type: 'incident_cleared'; by: ClearedBy; clause: string })
   | (At & {
@@ -138,6 +140,7 @@ export type RejectionCode =
   | 'duplicate_measure'
   | 'not_approver'
   | 'already_approved'
+  | 'already_declined'
   | 'already_taken'
   | 'unknown_id';
 

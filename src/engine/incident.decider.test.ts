@@ -331,6 +331,16 @@ describe('§4.1.3 and §5.1 — measures', () => {
     expect(i.s.measures[0]).toMatchObject({ flagged: false, takenWithoutApproval: true });
   });
 
+  it('a county leader may decline a measure with a reason; taking it anyway is flagged', () => {
+    const i = withMeasure();
+    expect(i.do(2, { do: 'decline_measure', id: 'm1', by: 'police-bureau/principal', reason: '不必要' })[0]).toMatchObject({ code: 'not_approver' });
+    i.do(3, { do: 'decline_measure', id: 'm1', by: 'county-government/leader', reason: '以劝导为主' });
+    expect(i.s.measures[0]).toMatchObject({ declinedBy: 'county-government/leader', declinedAt: min(3), declineReason: '以劝导为主' });
+    expect(i.do(4, { do: 'approve_measure', id: 'm1', by: 'county-party/leader' })[0]).toMatchObject({ code: 'already_declined' });
+    i.do(5, { do: 'take_measure', id: 'm1' });
+    expect(i.s.measures[0]!.flagged).toBe(true);
+  });
+
   it('a warning is not major and needs no approval', () => {
     const i = withMeasure('warning');
     i.do(2, { do: 'take_measure', id: 'm1' });

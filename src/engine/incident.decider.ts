@@ -17,7 +17,7 @@ export interface DecideContext {
 
 export type Decision = { ok: true; events: IncidentEvent[] } | { ok: false; rejection: Rejection };
 
-const AFTER_CLOSE = new Set(['ack', 'arrive', 'leave', 'note', 'approve_measure']);
+const AFTER_CLOSE = new Set(['ack', 'arrive', 'leave', 'note', 'approve_measure', 'decline_measure']);
 
 const reject = (code: RejectionCode, reason: string): Decision => ({ ok: false, rejection: { code, reason } });
 
@@ -185,6 +185,7 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
         };
       }
       if (m.approvedAt !== null) return { code: 'already_approved', reason: `measure "${c.id}" is already approved` };
+      if (m.declinedAt !== null) return { code: 'already_declined', reason: `measure "${c.id}" was declined` };
       em.emit({
         type: 'measure_approved',
         id: c.id,
@@ -192,6 +193,20 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
         after_the_fact: m.takenAt !== null,
         clause: plan.file.discipline.measures.clause,
       });
+      return;
+    }
+    case 'decline_measure': {
+      const m = s.measures.find((x) => x.id === c.id);
+      if (!m) return { code: 'unknown_measure', reason: `no measure "${c.id}" was requested` };
+      if (!plan.approvers.has(c.by)) {
+        return {
+          code: 'not_approver',
+          reason: `${c.by} may not decide on measures: only a county party-committee or county-government leader may (§5.1)`,
+        };
+      }
+      if (m.approvedAt !== null) return { code: 'already_approved', reason: `measure "${c.id}" is already approved` };
+      if (m.declinedAt !== null) return { code: 'already_declined', reason: `measure "${c.id}" was already declined` };
+      em.emit({ type: 'measure_declined', id: c.id, by: c.by, reason: c.reason, clause: plan.file.discipline.measures.clause });
       return;
     }
     case 'take_measure': {

@@ -117,6 +117,9 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
           requestedAt: event.at,
           approvedBy: null,
           approvedAt: null,
+          declinedBy: null,
+          declinedAt: null,
+          declineReason: null,
           takenAt: null,
           flagged: false,
           takenWithoutApproval: false,
@@ -126,6 +129,11 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
     case 'measure_approved':
       s.measures = s.measures.map((m) =>
         m.id === event.id ? { ...m, approvedBy: event.by, approvedAt: event.at, flagged: false } : m,
+      );
+      return s;
+    case 'measure_declined':
+      s.measures = s.measures.map((m) =>
+        m.id === event.id ? { ...m, declinedBy: event.by, declinedAt: event.at, declineReason: event.reason } : m,
       );
       return s;
     case 'measure_taken':

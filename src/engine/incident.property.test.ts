@@ -34,6 +34,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     .tuple(ids, fc.constantFrom('removal', 'take_items', 'transfer', 'warning'))
     .map(([id, kind]) => ({ do: 'request_measure', id, kind, basis: '依法' }) as const),
   fc.tuple(ids, role).map(([id, by]) => ({ do: 'approve_measure', id, by }) as const),
+  fc.tuple(ids, role).map(([id, by]) => ({ do: 'decline_measure', id, by, reason: '不同意' }) as const),
   ids.map((id) => ({ do: 'take_measure', id }) as const),
   fc.constant({ do: 'clear' } as const),
   fc.constant({ do: 'close' } as const),

@@ -42,6 +42,9 @@ export interface Measure {
   requestedAt: number;
   approvedBy: string | null;
   approvedAt: number | null;
+  declinedBy: string | null;
+  declinedAt: number | null;
+  declineReason: string | null;
   takenAt: number | null;
   /** Taken without a required approval and not yet approved after the fact (safeguards 2). */
   flagged: boolean;

@@ -62,6 +62,8 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
       return zh
         ? `${role(e.by)}批准措施 ${e.id}${e.after_the_fact ? '(事后补批)' : ''}`
         : `${role(e.by)} approved measure ${e.id}${e.after_the_fact ? ' after the fact' : ''}`;
+    case 'measure_declined':
+      return zh ? `${role(e.by)}不同意措施 ${e.id}:${e.reason}` : `${role(e.by)} declined measure ${e.id}: ${e.reason}`;
     case 'measure_taken':
       return zh
         ? `实施措施 ${e.id}${e.flagged ? '(未经事先批准,已标记)' : ''}`

@@ -1,6 +1,9 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -19,6 +22,12 @@ import { incidentRoutes } from './routes/incidents.routes.js';
 import { orgRoutes } from './routes/org.routes.js';
 import { planRoutes } from './routes/plans.routes.js';
 import { trackRoutes } from './routes/track.routes.js';
+import { workRoutes } from './routes/work.routes.js';
+
+/** Where the built web UI lives. */
+export const WEB_ROOT = [new URL('../web/', import.meta.url), new URL('../../dist/web/', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((dir) => existsSync(`${dir}index.html`)) ?? fileURLToPath(new URL('../web/', import.meta.url));
 
 /** Requests that need no session. */
 const PUBLIC = [/^\/api\/login$/, /^\/api\/track\//, /^\/api\/openapi\.json$/, /^\/api\/docs/, /^\/healthz$/];
@@ -107,8 +116,15 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error; it has been logged' } });
   });
+  // The web UI, built by Vite into dist/web; every other page path serves the app's index.
+  const hasWeb = existsSync(WEB_ROOT);
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    const path = req.url.split('?')[0]!;
+    if (hasWeb && req.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${path}` } });
   });
 
   authRoutes(app, s);
@@ -118,6 +134,7 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
   orgRoutes(app, s);
   trackRoutes(app, s);
   adminRoutes(app, s);
+  workRoutes(app, s);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

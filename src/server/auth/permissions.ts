@@ -54,6 +54,7 @@ export const COMMAND_RULES: Record<CommandName, Rule> = {
   mark_concluded: { who: [WORKING_GROUP], why: "the working group records that a matter's procedure has concluded (§4.2)" },
   request_measure: { who: [POLICE, WORKING_GROUP], why: 'the police on site or the working group propose measures (§5.1)' },
   approve_measure: { who: LEADERS, holdsBy: true, why: 'only a county party-committee or county-government leader approves measures (§5.1)' },
+  decline_measure: { who: LEADERS, holdsBy: true, why: 'only a county party-committee or county-government leader decides on measures (§5.1)' },
   take_measure: { who: [POLICE], why: 'the police carry out measures (§4.1.2, §5.1)' },
   clear: { who: [STAFF, WORKING_GROUP, POLICE], why: 'venue staff, the police or the working group record that people have left' },
   close: { who: [WORKING_GROUP], why: 'the working group closes an incident' },
@@ -82,7 +83,7 @@ export function mayIssue(p: Principal, command: Command, plan: Plan, incident: I
     if (staff) return { ok: true, role: staff, onBehalf: true };
     return { ok: false, reason: rule.why };
   }
-  if (rule.holdsBy && command.do === 'approve_measure') {
+  if (rule.holdsBy && (command.do === 'approve_measure' || command.do === 'decline_measure')) {
     if (!p.roles.includes(command.by)) {
       return { ok: false, reason: `you do not hold ${command.by}; ${rule.why}` };
     }

@@ -1,0 +1,107 @@
+import { App as AntApp, Alert, Button, ConfigProvider, Dropdown, Layout, Menu, Spin, Tag } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { setLang, useT } from './i18n';
+import { useOnline } from './live';
+import { PlanProvider, usePlan } from './plan-context';
+import { SessionProvider, useSession } from './session';
+import { ApprovalsPage } from './pages/approvals';
+import { BoardPage } from './pages/board';
+import { IncidentPage } from './pages/incident';
+import { LoginPage } from './pages/login';
+import { MySummonsPage } from './pages/my-summons';
+import { ReportPage } from './pages/report';
+
+// Admin screens load on demand: the first page stays small.
+const PlanPage = lazy(() => import('./pages/plan').then((m) => ({ default: m.PlanPage })));
+const OrgPage = lazy(() => import('./pages/org').then((m) => ({ default: m.OrgPage })));
+
+export function App() {
+  const { lang } = useT();
+  dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#b71c1c' } }}>
+      <AntApp>
+        <BrowserRouter>
+          <SessionProvider>
+            <Shell />
+          </SessionProvider>
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+function Shell() {
+  const { me, loading } = useSession();
+  if (loading) return <Spin style={{ display: 'block', marginTop: 120 }} />;
+  if (!me) return <LoginPage />;
+  return (
+    <PlanProvider>
+      <Frame />
+    </PlanProvider>
+  );
+}
+
+function Frame() {
+  const { t, lang } = useT();
+  const { me, signOut } = useSession();
+  const online = useOnline();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const { role } = usePlan();
+  const section = `/${location.pathname.split('/')[1] ?? ''}`;
+  const items = [
+    { key: '/', label: t('nav.board') },
+    { key: '/report', label: t('nav.report') },
+    { key: '/my', label: t('nav.my') },
+    { key: '/approvals', label: t('nav.approvals') },
+    { key: '/plan', label: t('nav.plan') },
+    { key: '/org', label: t('nav.org') },
+  ];
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <header className="yj-header">
+        <span className="yj-brand">
+          {t('app.name')}
+          <small>{t('app.subtitle')}</small>
+        </span>
+        <Menu className="yj-menu" mode="horizontal" selectedKeys={[section === '/incidents' ? '/' : section]} items={items} onClick={(e) => navigate(e.key)} />
+        <Tag color={online ? 'green' : 'red'} data-testid="live-status">{online ? t('live.online') : t('live.offline')}</Tag>
+        <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-switch">
+          {t('nav.language')}
+        </Button>
+        <Dropdown
+          menu={{
+            items: [
+              { key: 'roles', type: 'group', label: t('nav.roles'), children: [...me!.roles.map((r) => ({ key: r, label: role(r, lang) })), ...(me!.admin ? [{ key: 'admin', label: t('nav.admin') }] : [])] },
+              { type: 'divider' },
+              { key: 'signout', label: t('nav.signout'), onClick: () => void signOut() },
+            ],
+          }}
+        >
+          <Button size="small" data-testid="user-menu">{me!.username}</Button>
+        </Dropdown>
+      </header>
+      {!online && <Alert className="offline-banner" type="warning" banner message={t('live.offline')} />}
+      <main className="yj-content">
+        <Suspense fallback={<Spin />}>
+          <Routes>
+            <Route path="/" element={<BoardPage />} />
+            <Route path="/report" element={<ReportPage />} />
+            <Route path="/incidents/:id" element={<IncidentPage />} />
+            <Route path="/my" element={<MySummonsPage />} />
+            <Route path="/approvals" element={<ApprovalsPage />} />
+            <Route path="/plan" element={<PlanPage />} />
+            <Route path="/org" element={<OrgPage />} />
+            <Route path="*" element={<Navigate to="/" />} />
+          </Routes>
+        </Suspense>
+      </main>
+    </Layout>
+  );
+}

@@ -1,0 +1,143 @@
+import { useSyncExternalStore } from 'react';
+import { get } from './api';
+import type { ApiEvent, Incident } from './types';
+
+type Listener = () => void;
+
+/**
+ * The live picture: incidents kept current from the event stream. Each incident has its own
+ * listeners, so an event re-renders only the views of the incident it concerns; the list of
+ * ids changes only when an incident appears or changes status.
+ */
+class LiveStore {
+  private incidents = new Map<string, Incident>();
+  private ids: string[] = [];
+  private readonly byId = new Map<string, Set<Listener>>();
+  private readonly listListeners = new Set<Listener>();
+  private readonly statusListeners = new Set<Listener>();
+  private readonly eventListeners = new Map<string, Set<(e: ApiEvent) => void>>();
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  private source: EventSource | null = null;
+  online = false;
+  lastSeq = 0;
+  started = false;
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const source = new EventSource('/api/events/stream');
+    this.source = source;
+    source.onopen = () => this.setOnline(true);
+    source.onerror = () => this.setOnline(false);
+    source.onmessage = (msg) => {
+      const event = JSON.parse(msg.data as string) as ApiEvent;
+      this.lastSeq = event.seq;
+      for (const l of this.eventListeners.get(event.incident) ?? []) l(event);
+      this.schedule(event.incident);
+    };
+    void this.loadAll();
+  }
+
+  stop(): void {
+    this.source?.close();
+    this.source = null;
+    this.started = false;
+    this.incidents.clear();
+    this.ids = [];
+  }
+
+  private async loadAll(): Promise<void> {
+    const list = await get<Incident[]>('/api/incidents?limit=500');
+    for (const incident of list) this.incidents.set(incident.id, incident);
+    this.reindex();
+    for (const id of this.byId.keys()) this.notify(id);
+  }
+
+  /** Coalesces bursts of events for one incident into one fetch. */
+  private schedule(id: string): void {
+    if (this.pending.has(id)) return;
+    this.pending.set(id, setTimeout(() => {
+      this.pending.delete(id);
+      void this.refresh(id);
+    }, 40));
+  }
+
+  async refresh(id: string): Promise<void> {
+    const incident = await get<Incident>(`/api/incidents/${id}`);
+    const before = this.incidents.get(id);
+    this.incidents.set(id, incident);
+    if (!before || before.incident.status !== incident.incident.status) this.reindex();
+    this.notify(id);
+  }
+
+  /** Puts an incident answered by a command straight into the store. */
+  put(incident: Incident): void {
+    const before = this.incidents.get(incident.id);
+    this.incidents.set(incident.id, incident);
+    if (!before || before.incident.status !== incident.incident.status) this.reindex();
+    this.notify(incident.id);
+  }
+
+  private reindex(): void {
+    this.ids = [...this.incidents.values()]
+      .sort((a, b) => Date.parse(b.incident.reported_at) - Date.parse(a.incident.reported_at))
+      .map((i) => i.id);
+    for (const l of this.listListeners) l();
+  }
+
+  private notify(id: string): void {
+    for (const l of this.byId.get(id) ?? []) l();
+  }
+
+  private setOnline(online: boolean): void {
+    if (this.online === online) return;
+    this.online = online;
+    for (const l of this.statusListeners) l();
+  }
+
+  get(id: string): Incident | undefined {
+    return this.incidents.get(id);
+  }
+
+  list(): string[] {
+    return this.ids;
+  }
+
+  subscribe(id: string, l: Listener): () => void {
+    let set = this.byId.get(id);
+    if (!set) this.byId.set(id, (set = new Set()));
+    set.add(l);
+    return () => set.delete(l);
+  }
+
+  subscribeList(l: Listener): () => void {
+    this.listListeners.add(l);
+    return () => this.listListeners.delete(l);
+  }
+
+  subscribeStatus(l: Listener): () => void {
+    this.statusListeners.add(l);
+    return () => this.statusListeners.delete(l);
+  }
+
+  onEvent(id: string, l: (e: ApiEvent) => void): () => void {
+    let set = this.eventListeners.get(id);
+    if (!set) this.eventListeners.set(id, (set = new Set()));
+    set.add(l);
+    return () => set.delete(l);
+  }
+}
+
+export const live = new LiveStore();
+
+export function useIncident(id: string): Incident | undefined {
+  return useSyncExternalStore((l) => live.subscribe(id, l), () => live.get(id));
+}
+
+export function useIncidentIds(): string[] {
+  return useSyncExternalStore((l) => live.subscribeList(l), () => live.list());
+}
+
+export function useOnline(): boolean {
+  return useSyncExternalStore((l) => live.subscribeStatus(l), () => live.online);
+}

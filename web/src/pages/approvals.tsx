@@ -1,0 +1,96 @@
+import { App, Button, Card, Empty, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { get, post } from '../api';
+import { clock } from '../components/incident-bits';
+import { useT } from '../i18n';
+import { live, useIncidentIds } from '../live';
+import { usePlan } from '../plan-context';
+import type { Incident, Measure } from '../types';
+
+interface Pending {
+  incident: Incident['incident'];
+  measure: Measure;
+  approve_as: string[];
+}
+
+/** County leaders decide on major measures (§5.1): the legal basis and the situation on site, approve, or decline with a reason. */
+export function ApprovalsPage() {
+  const { t, lang } = useT();
+  const { venue, role } = usePlan();
+  const { message } = App.useApp();
+  const [items, setItems] = useState<Pending[] | null>(null);
+  const [declining, setDeclining] = useState<{ item: Pending; reason: string } | null>(null);
+  const ids = useIncidentIds();
+  const load = useCallback(async () => setItems(await get<Pending[]>('/api/approvals')), []);
+  useEffect(() => {
+    void load();
+  }, [load, ids]);
+  useEffect(() => {
+    const offs = (items ?? []).map((x) => live.onEvent(x.incident.id, () => void load()));
+    return () => offs.forEach((off) => off());
+  }, [items, load]);
+
+  const decide = async (item: Pending, command: Record<string, unknown>) => {
+    try {
+      live.put(await post<Incident>(`/api/incidents/${item.incident.id}/commands`, command));
+      message.success(t('action.done'));
+      await load();
+    } catch (err) {
+      message.error(`${t('action.rejected')}: ${(err as Error).message}`, 6);
+    }
+  };
+  if (!items) return null;
+  return (
+    <div style={{ maxWidth: 900 }}>
+      <Typography.Title level={3}>{t('approvals.title')}</Typography.Title>
+      {items.length === 0 && <Empty description={t('approvals.empty')} />}
+      {items.map((item) => {
+        const m = item.measure;
+        const i = item.incident;
+        return (
+          <Card key={`${i.id}-${m.id}`} style={{ marginBottom: 12 }} data-testid={`approval-${m.id}`}
+            title={<Space><Tag color="volcano">{t(`measure.${m.kind}`)}</Tag><Link to={`/incidents/${i.id}`}>{venue(i.venue, lang)}</Link></Space>}
+            extra={`${t('approvals.requested')} ${clock(m.requested_at)}`}
+          >
+            <Typography.Paragraph>
+              <b>{t('action.basis')}:</b> {m.basis}
+            </Typography.Paragraph>
+            <Typography.Paragraph>
+              <b>{t('approvals.evidence')}:</b> {i.headcount} {t('common.people')} · {t('common.tier', { tier: i.tier })} · {t(`stage.${i.stage}`)} · {i.matter}
+              {m.taken_at && <Tag color="red" style={{ marginLeft: 8 }}>{t('label.flagged')}</Tag>}
+            </Typography.Paragraph>
+            <Space wrap>
+              {item.approve_as.map((as) => (
+                <Popconfirm key={as} title={t('action.confirm')} onConfirm={() => void decide(item, { do: 'approve_measure', id: m.id, by: as })} okButtonProps={{ 'data-testid': 'confirm-ok' } as never}>
+                  <Button type="primary" data-testid={`approve-${m.id}`}>
+                    {t('approvals.approve')} · {role(as, lang)}
+                  </Button>
+                </Popconfirm>
+              ))}
+              {item.approve_as.length > 0 && !m.taken_at && (
+                <Button onClick={() => setDeclining({ item, reason: '' })} data-testid={`decline-${m.id}`}>
+                  {t('approvals.decline')}
+                </Button>
+              )}
+            </Space>
+          </Card>
+        );
+      })}
+      <Modal
+        open={declining !== null}
+        title={t('approvals.declineReason')}
+        okButtonProps={{ disabled: !declining?.reason.trim(), 'data-testid': 'decline-ok' } as never}
+        onCancel={() => setDeclining(null)}
+        onOk={() => {
+          if (!declining) return;
+          const { item, reason } = declining;
+          setDeclining(null);
+          void decide(item, { do: 'decline_measure', id: item.measure.id, by: item.approve_as[0], reason: reason.trim() });
+        }}
+      >
+        <Input.TextArea rows={3} value={declining?.reason ?? ''} onChange={(e) => declining && setDeclining({ ...declining, reason: e.target.value })} data-testid="decline-reason" />
+      </Modal>
+    </div>
+  );
+}

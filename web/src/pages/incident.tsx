@@ -1,0 +1,282 @@
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Input, InputNumber, Popconfirm, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { useCallback, useEffect, useState, type ReactElement } from 'react';
+import { useParams } from 'react-router';
+import type { IncidentEvent } from '../../../src/engine/events';
+import { describeEvent, handlerName } from '../../../src/i18n/describe';
+import { get, post } from '../api';
+import { Countdown } from '../components/countdown';
+import { clock, dateTime, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
+import { useT } from '../i18n';
+import { live, useIncident } from '../live';
+import { usePlan } from '../plan-context';
+import type { Allowed, ApiEvent, Incident } from '../types';
+
+/** One incident: what happened (timeline with the clause of each automatic step), who is summoned, and what you may do now. */
+export function IncidentPage() {
+  const { id = '' } = useParams();
+  const incident = useIncident(id);
+  const { t, lang } = useT();
+  const { venue, role, unit, plan } = usePlan();
+  const [events, setEvents] = useState<ApiEvent[]>([]);
+  const [allowed, setAllowed] = useState<Allowed | null>(null);
+  const [missing, setMissing] = useState(false);
+
+  const reload = useCallback(async () => {
+    try {
+      const [evs, allow] = await Promise.all([get<ApiEvent[]>(`/api/incidents/${id}/events`), get<Allowed>(`/api/incidents/${id}/allowed`)]);
+      setEvents(evs);
+      setAllowed(allow);
+      if (!live.get(id)) await live.refresh(id);
+    } catch {
+      setMissing(true);
+    }
+  }, [id]);
+
+  useEffect(() => {
+    void reload();
+    return live.onEvent(id, (e) => {
+      setEvents((list) => (list.some((x) => x.seq === e.seq) ? list : [...list, e]));
+      void get<Allowed>(`/api/incidents/${id}/allowed`).then(setAllowed);
+    });
+  }, [id, reload]);
+
+  if (missing) return <Empty description={t('incident.notFound')} />;
+  if (!incident) return null;
+  const i = incident.incident;
+  const time = (x: unknown) => (typeof x === 'string' ? clock(x) : String(x));
+  return (
+    <div>
+      <Space wrap style={{ marginBottom: 8 }}>
+        <Typography.Title level={3} style={{ margin: 0 }} data-testid="incident-title">
+          {venue(i.venue, lang)}
+        </Typography.Title>
+        <Tag data-testid="incident-headcount">
+          {i.headcount} {t('common.people')}
+        </Tag>
+        <TierTag tier={i.tier} />
+        <Tag color={i.status === 'open' ? 'red' : 'default'} data-testid="incident-status">
+          {t(`status.${i.status}`)}
+        </Tag>
+      </Space>
+      <StageSteps stage={i.stage} size="default" />
+      <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+        <Col xs={24} lg={10}>
+          <Card size="small" title={t('incident.actions')}>
+            <Actions incident={incident} allowed={allowed} onDone={() => void reload()} />
+          </Card>
+          <Card size="small" title={t('heading.incident')} style={{ marginTop: 16 }}>
+            <Descriptions size="small" column={1}>
+              <Descriptions.Item label={t('label.matter')}>{i.matter}</Descriptions.Item>
+              <Descriptions.Item label={t('label.category')}>{t(`category.${i.category}`)}</Descriptions.Item>
+              <Descriptions.Item label={t('label.units')}>{i.units.map((u) => unit(u, lang)).join('、')}</Descriptions.Item>
+              <Descriptions.Item label={t('label.max_headcount')}>{i.max_headcount}</Descriptions.Item>
+              <Descriptions.Item label={t('label.activated')}>{dateTime(i.activated_at)}</Descriptions.Item>
+              <Descriptions.Item label={t('label.cleared')}>{dateTime(i.cleared_at)}</Descriptions.Item>
+              <Descriptions.Item label={t('incident.plan')}>
+                {i.plan.id} {i.plan.version}
+              </Descriptions.Item>
+            </Descriptions>
+          </Card>
+          {incident.cases.map((c) => (
+            <Card key={c.id} size="small" title={t('incident.case')} style={{ marginTop: 16 }} data-testid="case">
+              <Descriptions size="small" column={1}>
+                <Descriptions.Item label={t('label.route')}>
+                  {t(`route.${c.route}`)} <Tag>{c.clause}</Tag>
+                </Descriptions.Item>
+                <Descriptions.Item label={t('label.handler')}>{handlerName(plan, c.handler, lang)}</Descriptions.Item>
+                <Descriptions.Item label={t('label.accept_by')}>{dateTime(c.accept_by)}</Descriptions.Item>
+                <Descriptions.Item label={t('label.due')}>{dateTime(c.due)}</Descriptions.Item>
+                <Descriptions.Item label={t('label.tracking_code')}>
+                  <Typography.Text copyable code data-testid="tracking-code">
+                    {c.tracking_code}
+                  </Typography.Text>
+                </Descriptions.Item>
+              </Descriptions>
+            </Card>
+          ))}
+        </Col>
+        <Col xs={24} lg={14}>
+          <Card size="small" title={t('incident.summons')}>
+            <Table
+              size="small"
+              rowKey="role"
+              pagination={false}
+              dataSource={incident.summons}
+              scroll={{ x: true }}
+              columns={[
+                { title: t('col.role'), render: (_, s) => <span title={s.persons.map((p) => p.name).join(', ')}>{role(s.role, lang)}</span> },
+                { title: t('col.reason'), render: (_, s) => t(`reason.${s.reason}`) },
+                { title: t('col.deadline'), render: (_, s) => <Space size={4}>{clock(s.deadline)}<Countdown issued={s.issued_at} deadline={s.deadline} done={s.arrived_at !== null} /></Space> },
+                { title: t('col.acked'), render: (_, s) => clock(s.acked_at) },
+                { title: t('col.arrived'), render: (_, s) => clock(s.arrived_at) },
+                { title: t('col.left'), render: (_, s) => clock(s.left_at) },
+                { title: t('col.status'), render: (_, s) => <SummonsStatus s={s} /> },
+              ]}
+            />
+          </Card>
+          {incident.measures.length > 0 && (
+            <Card size="small" title={t('incident.measures')} style={{ marginTop: 16 }}>
+              {incident.measures.map((m) => (
+                <div key={m.id} style={{ marginBottom: 6 }} data-testid={`measure-${m.id}`}>
+                  <Tag>{m.id}</Tag> {t(`measure.${m.kind}`)} · {m.basis}{' '}
+                  {m.approved_by ? <Tag color="green">{t('label.approved_by')} {role(m.approved_by, lang)}</Tag> : m.declined_by ? <Tag color="default">{t('action.decline_measure')}: {m.decline_reason}</Tag> : m.major ? <Tag color="orange">{t('board.unapproved')}</Tag> : null}
+                  {m.taken_at && <Tag>{t('label.taken')} {clock(m.taken_at)}</Tag>}
+                  {m.taken_without_approval && <Tag color="red">{t('label.flagged')}</Tag>}
+                </div>
+              ))}
+            </Card>
+          )}
+          {incident.rejected.length > 0 && (
+            <Card size="small" title={t('incident.rejected')} style={{ marginTop: 16 }}>
+              {incident.rejected.map((r, k) => (
+                <div key={k}>
+                  {clock(r.at)} <Tag>{r.do}</Tag> {r.reason}
+                </div>
+              ))}
+            </Card>
+          )}
+          <Card size="small" title={t('incident.timeline')} style={{ marginTop: 16 }}>
+            <Timeline
+              data-testid="timeline"
+              items={events.map((e) => ({
+                color: e.type === 'command_rejected' ? 'gray' : e.type === 'deadline_missed' || (e.type === 'measure_taken' && e.flagged) ? 'red' : e.actor ? 'blue' : 'green',
+                children: (
+                  <div data-testid={`event-${e.type}`}>
+                    <Typography.Text type="secondary">{clock(e.at)}</Typography.Text>{' '}
+                    {describeEvent(e as unknown as IncidentEvent, lang, plan, time as (ms: number) => string)}
+                    {e.clause ? <Tag style={{ marginLeft: 6 }}>{e.clause}</Tag> : null}
+                    {e.actor && (
+                      <Typography.Text type="secondary" style={{ marginLeft: 6 }}>
+                        {t('incident.by')} {e.actor.user}
+                        {e.actor.on_behalf ? ` (${t('incident.onBehalf')})` : ''}
+                      </Typography.Text>
+                    )}
+                  </div>
+                ),
+              }))}
+            />
+          </Card>
+        </Col>
+      </Row>
+    </div>
+  );
+}
+
+/** The commands the signed-in user may issue now, each one tap away, with a confirmation where it matters. */
+function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: Allowed | null; onDone: () => void }) {
+  const { t, lang } = useT();
+  const { role } = usePlan();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState(false);
+  const [headcount, setHeadcount] = useState<number | null>(incident.incident.headcount);
+  const [note, setNote] = useState('');
+  const [behavior, setBehavior] = useState('lingering');
+  const [measure, setMeasure] = useState({ kind: 'removal', basis: '' });
+  if (!allowed) return null;
+  const can = (c: string) => allowed.commands.includes(c);
+  const send = async (command: Record<string, unknown>) => {
+    setBusy(true);
+    try {
+      const view = await post<Incident>(`/api/incidents/${incident.id}/commands`, command);
+      live.put(view);
+      message.success(t('action.done'));
+      onDone();
+    } catch (err) {
+      message.error(`${t('action.rejected')}: ${(err as Error).message}`, 6);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const confirmed = (label: string, command: Record<string, unknown>, danger = false, testid?: string) => (
+    <Popconfirm title={t('action.confirm')} onConfirm={() => void send(command)} okButtonProps={{ 'data-testid': 'confirm-ok' } as never}>
+      <Button danger={danger} loading={busy} data-testid={testid}>
+        {label}
+      </Button>
+    </Popconfirm>
+  );
+  const nextMeasureId = `m${incident.measures.length + 1}`;
+  const rows: ReactElement[] = [];
+  for (const kind of ['ack', 'arrive', 'leave'] as const) {
+    for (const r of allowed.roles[kind]) {
+      rows.push(
+        <Button key={`${kind}-${r}`} type={kind === 'arrive' ? 'primary' : 'default'} loading={busy} onClick={() => void send({ do: kind, role: r })} data-testid={`${kind}-${r}`}>
+          {t(`action.${kind}`)} · {role(r, lang)}
+        </Button>,
+      );
+    }
+  }
+  if (can('guide') || can('persuade')) {
+    for (const c of ['guide', 'persuade'] as const) {
+      if (!can(c)) continue;
+      rows.push(
+        <Space key={c} wrap>
+          {t(`action.${c}`)}:
+          <Button loading={busy} onClick={() => void send({ do: c, result: 'succeeded' })} data-testid={`${c}-succeeded`}>
+            {t('action.succeeded')}
+          </Button>
+          {confirmed(t('action.failed'), { do: c, result: 'failed' }, true, `${c}-failed`)}
+        </Space>,
+      );
+    }
+  }
+  if (can('headcount')) {
+    rows.push(
+      <Space.Compact key="headcount">
+        <InputNumber min={0} value={headcount} onChange={setHeadcount} data-testid="headcount-input" />
+        <Button loading={busy} onClick={() => headcount !== null && void send({ do: 'headcount', value: headcount })} data-testid="headcount-submit">
+          {t('action.headcount')}
+        </Button>
+      </Space.Compact>,
+    );
+  }
+  if (can('behavior')) {
+    rows.push(
+      <Space.Compact key="behavior">
+        <Select value={behavior} onChange={setBehavior} style={{ width: 160 }} options={(['lingering', 'charging', 'banner', 'sit_in'] as const).map((b) => ({ value: b, label: t(`behavior.${b}`) }))} data-testid="behavior-select" />
+        <Button loading={busy} onClick={() => void send({ do: 'behavior', kind: behavior })} data-testid="behavior-submit">
+          {t('action.behavior')}
+        </Button>
+      </Space.Compact>,
+    );
+  }
+  if (can('note')) {
+    rows.push(
+      <Space.Compact key="note" style={{ width: '100%' }}>
+        <Input value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('action.note')} data-testid="note-input" />
+        <Button loading={busy} disabled={!note.trim()} onClick={() => void send({ do: 'note', text: note.trim() }).then(() => setNote(''))} data-testid="note-submit">
+          {t('action.submit')}
+        </Button>
+      </Space.Compact>,
+    );
+  }
+  if (can('escalate')) rows.push(<span key="escalate">{confirmed(t('action.escalate'), { do: 'escalate' }, true, 'escalate')}</span>);
+  if (can('mark_major')) rows.push(<span key="major">{confirmed(t('action.mark_major'), { do: 'mark_major' }, false, 'mark-major')}</span>);
+  if (can('mark_concluded')) rows.push(<span key="concluded">{confirmed(t('action.mark_concluded'), { do: 'mark_concluded' }, false, 'mark-concluded')}</span>);
+  if (can('request_measure')) {
+    rows.push(
+      <Space key="request" wrap>
+        <Select value={measure.kind} onChange={(kind) => setMeasure({ ...measure, kind })} style={{ width: 150 }} options={(['warning', 'removal', 'take_items', 'transfer'] as const).map((k) => ({ value: k, label: t(`measure.${k}`) }))} data-testid="measure-kind" />
+        <Input value={measure.basis} onChange={(e) => setMeasure({ ...measure, basis: e.target.value })} placeholder={t('action.basis')} style={{ width: 220 }} data-testid="measure-basis" />
+        <Button loading={busy} disabled={!measure.basis.trim()} onClick={() => void send({ do: 'request_measure', id: nextMeasureId, kind: measure.kind, basis: measure.basis.trim() })} data-testid="measure-request">
+          {t('action.request_measure')}
+        </Button>
+      </Space>,
+    );
+  }
+  for (const m of incident.measures) {
+    if (can('take_measure') && !m.taken_at) rows.push(<span key={`take-${m.id}`}>{confirmed(`${t('action.take_measure')} · ${m.id}`, { do: 'take_measure', id: m.id }, m.major && !m.approved_at, `take-${m.id}`)}</span>);
+    if (can('approve_measure') && m.major && !m.approved_at && !m.declined_at) {
+      for (const as of allowed.approve_as) {
+        rows.push(<span key={`approve-${m.id}-${as}`}>{confirmed(`${t('action.approve_measure')} ${m.id} · ${role(as, lang)}`, { do: 'approve_measure', id: m.id, by: as }, false, `approve-${m.id}`)}</span>);
+      }
+    }
+  }
+  if (can('clear')) rows.push(<span key="clear">{confirmed(t('action.clear'), { do: 'clear' }, false, 'clear')}</span>);
+  if (can('close')) rows.push(<span key="close">{confirmed(t('action.close'), { do: 'close' }, false, 'close')}</span>);
+  if (!rows.length) return <Alert type="info" message={t('incident.noActions')} />;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} data-testid="actions">
+      {rows}
+    </Space>
+  );
+}

@@ -1,0 +1,96 @@
+import { Alert, App, Button, Card, Empty, Space, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { get, post } from '../api';
+import { Countdown } from '../components/countdown';
+import { clock, SummonsStatus } from '../components/incident-bits';
+import { useT } from '../i18n';
+import { live, useIncidentIds } from '../live';
+import { usePlan } from '../plan-context';
+import type { Incident, Summons } from '../types';
+
+interface MySummons {
+  incident: Incident['incident'];
+  summons: Summons;
+  lingering: boolean;
+  responsible: boolean;
+}
+
+/** For a summoned principal or commander on a phone: what, where, the countdown, one tap to acknowledge, check in, check out. */
+export function MySummonsPage() {
+  const { t, lang } = useT();
+  const { venue, role } = usePlan();
+  const { message } = App.useApp();
+  const [items, setItems] = useState<MySummons[] | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const ids = useIncidentIds();
+  const load = useCallback(async () => setItems(await get<MySummons[]>('/api/my/summons')), []);
+  useEffect(() => {
+    void load();
+  }, [load, ids]);
+  useEffect(() => {
+    const offs = (items ?? []).map((x) => live.onEvent(x.incident.id, () => void load()));
+    return () => offs.forEach((off) => off());
+  }, [items, load]);
+
+  const act = async (item: MySummons, kind: 'ack' | 'arrive' | 'leave') => {
+    setRefusal(null);
+    try {
+      const view = await post<Incident>(`/api/incidents/${item.incident.id}/commands`, { do: kind, role: item.summons.role });
+      live.put(view);
+      message.success(t('action.done'));
+      await load();
+    } catch (err) {
+      setRefusal((err as Error).message);
+    }
+  };
+  if (!items) return null;
+  return (
+    <div className="phone-form">
+      <Typography.Title level={3}>{t('my.title')}</Typography.Title>
+      {refusal && <Alert type="error" showIcon message={t('action.rejected')} description={refusal} closable onClose={() => setRefusal(null)} style={{ marginBottom: 12 }} data-testid="refusal" />}
+      {items.length === 0 && <Empty description={t('my.empty')} />}
+      {items.map((item) => {
+        const s = item.summons;
+        return (
+          <Card key={`${item.incident.id}-${s.role}`} style={{ marginBottom: 12 }} data-testid={`my-${s.role}`}
+            title={<Link to={`/incidents/${item.incident.id}`}>{venue(item.incident.venue, lang)}</Link>}
+            extra={<SummonsStatus s={s} />}
+          >
+            <Typography.Paragraph>{item.incident.matter}</Typography.Paragraph>
+            <Space direction="vertical" style={{ width: '100%' }}>
+              <div>
+                {role(s.role, lang)} · {t(`reason.${s.reason}`)}
+              </div>
+              <div>
+                {t('my.deadline')} {clock(s.deadline)} <Countdown issued={s.issued_at} deadline={s.deadline} done={s.arrived_at !== null} />
+              </div>
+              {item.lingering && item.responsible && s.arrived_at && !s.left_at && <Tag color="orange">{t('behavior.lingering')} §4.1.1</Tag>}
+              {!s.acked_at && !s.arrived_at && (
+                <Button block className="big-button" onClick={() => void act(item, 'ack')} data-testid="my-ack">
+                  {t('action.ack')}
+                </Button>
+              )}
+              {!s.arrived_at && (
+                <Button block type="primary" className="big-button" onClick={() => void act(item, 'arrive')} data-testid="my-arrive">
+                  {t('action.arrive')}
+                </Button>
+              )}
+              {s.arrived_at && !s.left_at && (
+                <Button block className="big-button" onClick={() => void act(item, 'leave')} data-testid="my-leave">
+                  {t('action.leave')}
+                </Button>
+              )}
+              {s.arrived_at && (
+                <Typography.Text type="secondary">
+                  {t('col.arrived')} {clock(s.arrived_at)}
+                  {s.left_at ? ` · ${t('col.left')} ${clock(s.left_at)}` : ''}
+                </Typography.Text>
+              )}
+            </Space>
+          </Card>
+        );
+      })}
+    </div>
+  );
+}

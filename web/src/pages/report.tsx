@@ -1,0 +1,80 @@
+import { App, Button, Checkbox, Form, Input, InputNumber, Radio, Select, Typography } from 'antd';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { post } from '../api';
+import { useT } from '../i18n';
+import { live } from '../live';
+import { usePlan } from '../plan-context';
+import type { Incident } from '../types';
+
+interface ReportForm {
+  venue: string;
+  headcount: number;
+  units: string[];
+  matter: string;
+  category: 'claim' | 'suggestion' | 'accusation';
+  behaviors: string[];
+}
+
+/** A short form for venue staff on a phone: venue, head count, units (searchable), matter, category, behaviours. */
+export function ReportPage() {
+  const { t, lang } = useT();
+  const { info } = usePlan();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState(false);
+  const org = info.organization;
+  const responsible = org.units.filter((u) => !['leadership', 'coordination', 'external'].includes(u.kind) || u.id === 'political-legal-committee');
+  return (
+    <div className="phone-form">
+      <Typography.Title level={3}>{t('report.title')}</Typography.Title>
+      <Form<ReportForm>
+        layout="vertical"
+        initialValues={{ venue: org.venues[0]?.id, headcount: 5, units: [], category: 'claim', behaviors: [] }}
+        onFinish={async (v) => {
+          setBusy(true);
+          try {
+            const incident = await post<Incident>('/api/incidents', v);
+            live.put(incident);
+            message.success(t('report.done'));
+            navigate(`/incidents/${incident.id}`);
+          } catch (err) {
+            message.error((err as Error).message);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Form.Item name="venue" label={t('report.venue')} rules={[{ required: true }]}>
+          <Radio.Group optionType="button" buttonStyle="solid" data-testid="venue" options={org.venues.map((v) => ({ value: v.id, label: v.name[lang] }))} />
+        </Form.Item>
+        <Form.Item name="headcount" label={t('report.headcount')} rules={[{ required: true }]}>
+          <InputNumber min={1} max={100000} size="large" style={{ width: '100%' }} inputMode="numeric" data-testid="headcount" />
+        </Form.Item>
+        <Form.Item name="units" label={t('report.units')} rules={[{ required: true, type: 'array', min: 1 }]}>
+          <Select
+            mode="multiple"
+            size="large"
+            showSearch
+            optionFilterProp="label"
+            placeholder={t('report.unitsSearch')}
+            data-testid="units"
+            options={responsible.map((u) => ({ value: u.id, label: `${u.name[lang]}` }))}
+          />
+        </Form.Item>
+        <Form.Item name="matter" label={t('report.matter')} rules={[{ required: true, whitespace: true }]}>
+          <Input.TextArea rows={3} maxLength={2000} data-testid="matter" />
+        </Form.Item>
+        <Form.Item name="category" label={t('report.category')}>
+          <Radio.Group options={(['claim', 'suggestion', 'accusation'] as const).map((c) => ({ value: c, label: t(`category.${c}`) }))} />
+        </Form.Item>
+        <Form.Item name="behaviors" label={t('report.behaviors')}>
+          <Checkbox.Group options={(['lingering', 'charging', 'banner', 'sit_in'] as const).map((b) => ({ value: b, label: t(`behavior.${b}`) }))} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block className="big-button" loading={busy} data-testid="report-submit">
+          {t('report.submit')}
+        </Button>
+      </Form>
+    </div>
+  );
+}

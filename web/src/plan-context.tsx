@@ -1,0 +1,59 @@
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import type { Plan } from '../../src/plan/plan';
+import { roleName, unitName } from '../../src/plan/plan';
+import type { OrganizationFile, PlanFile } from '../../src/plan/plan.schema';
+import { get } from './api';
+import type { Lang } from '../../src/i18n/messages';
+
+export interface PlanInfo {
+  id: string;
+  version: string;
+  digest: string;
+  version_id: string | null;
+  plan: PlanFile;
+  organization: OrganizationFile;
+  explain: { zh: string; en: string };
+}
+
+/** The parts of a compiled plan the shared describe/roleName helpers need, built in the browser. */
+export type PlanLike = Plan;
+
+const PlanContext = createContext<{ info: PlanInfo; plan: PlanLike } | null>(null);
+
+export function toPlanLike(info: PlanInfo): PlanLike {
+  const units = new Map(info.organization.units.map((u) => [u.id, u]));
+  return {
+    id: info.id,
+    version: info.version,
+    digest: info.digest,
+    file: info.plan,
+    org: info.organization,
+    units,
+    venues: new Set(info.organization.venues.map((v) => v.id)),
+    roles: new Set(info.organization.units.flatMap((u) => (u.positions ?? info.organization.default_positions).map((p) => `${u.id}/${p}`))),
+    approvers: new Set(info.plan.discipline.measures.approvers),
+  } as unknown as PlanLike;
+}
+
+/** Loads the active plan and organization once; names of units, roles and venues come from it. */
+export function PlanProvider({ children }: { children: ReactNode }) {
+  const [value, setValue] = useState<{ info: PlanInfo; plan: PlanLike } | null>(null);
+  useEffect(() => {
+    void get<PlanInfo>('/api/plan').then((info) => setValue({ info, plan: toPlanLike(info) }));
+  }, []);
+  if (!value) return null;
+  return <PlanContext.Provider value={value}>{children}</PlanContext.Provider>;
+}
+
+export function usePlan() {
+  const v = useContext(PlanContext);
+  if (!v) throw new Error('usePlan outside PlanProvider');
+  const { plan, info } = v;
+  return {
+    info,
+    plan,
+    unit: (id: string, lang: Lang) => unitName(plan, id, lang),
+    role: (r: string, lang: Lang) => roleName(plan, r, lang),
+    venue: (id: string, lang: Lang) => info.organization.venues.find((x) => x.id === id)?.name[lang] ?? id,
+  };
+}

@@ -1,0 +1,63 @@
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { ApiError, get, post, setCsrf } from './api';
+import { live } from './live';
+import type { Me } from './types';
+
+interface Session {
+  me: Me | null;
+  loading: boolean;
+  signIn(username: string, password: string): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+/** Who is signed in; the CSRF token for writes; starts the live stream once signed in. */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [loading, setLoading] = useState(true);
+
+  const load = useCallback(async () => {
+    try {
+      const who = await get<Me>('/api/me');
+      setCsrf(who.csrf_token);
+      setMe(who);
+      live.start();
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      setMe(null);
+    } finally {
+      setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const signIn = async (username: string, password: string) => {
+    const res = await post<{ csrf_token: string }>('/api/login', { username, password });
+    setCsrf(res.csrf_token);
+    await load();
+  };
+  const signOut = async () => {
+    await post('/api/logout');
+    setCsrf(null);
+    live.stop();
+    setMe(null);
+  };
+  return <SessionContext.Provider value={{ me, loading, signIn, signOut }}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSession outside SessionProvider');
+  return s;
+}
+
+/** Does the signed-in user hold a role matching a pattern (`unit/*` or exact)? */
+export function holds(me: Me | null, pattern: string): boolean {
+  if (!me) return false;
+  if (pattern.endsWith('/*')) return me.roles.some((r) => r.startsWith(pattern.slice(0, -1)));
+  return me.roles.includes(pattern);
+}
