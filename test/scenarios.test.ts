@@ -334,11 +334,11 @@ describe('§4.1.1–§4.1.3 — situations during handling', () => {
       expect(d.measures).toEqual([
         {
           id: 'w1', kind: 'warning', basis: '《治安管理处罚法》第二十三条', major: false, requested_at: t('09:03'),
-          approved_by: null, approved_at: null, taken_at: t('09:04'), flagged: false, taken_without_approval: false,
+          approved_by: null, approved_at: null, declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:04'), flagged: false, taken_without_approval: false,
         },
         {
           id: 'r1', kind: 'removal', basis: '《治安管理处罚法》第二十三条', major: true, requested_at: t('09:10'),
-          approved_by: 'county-party/leader', approved_at: t('09:12'), taken_at: t('09:14'), flagged: false, taken_without_approval: false,
+          approved_by: 'county-party/leader', approved_at: t('09:12'), declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:14'), flagged: false, taken_without_approval: false,
         },
       ]);
       expect(eventsOf(d, 'measure_approved')).toMatchObject([{ id: 'r1', after_the_fact: false, clause: '§5.1' }]);
@@ -365,7 +365,7 @@ describe('§4.1.1–§4.1.3 — situations during handling', () => {
       expect(d.measures).toEqual([
         {
           id: 'items-1', kind: 'take_items', basis: '《集会游行示威法》第二十七条', major: true, requested_at: t('09:52'),
-          approved_by: 'county-government/leader', approved_at: t('09:55'), taken_at: t('09:59'), flagged: false, taken_without_approval: false,
+          approved_by: 'county-government/leader', approved_at: t('09:55'), declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:59'), flagged: false, taken_without_approval: false,
         },
       ]);
       expect(eventsOf(d, 'measure_taken')).toMatchObject([{ at: t('09:59'), id: 'items-1', flagged: false, clause: '§5.1' }]);
@@ -384,7 +384,7 @@ describe('§5.1 — measures need a county leader\'s approval', () => {
       expect(d.measures).toEqual([
         {
           id: 'removal-1', kind: 'removal', basis: '《治安管理处罚法》第二十三条', major: true, requested_at: t('09:14'),
-          approved_by: null, approved_at: null, taken_at: t('09:15'), flagged: true, taken_without_approval: true,
+          approved_by: null, approved_at: null, declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:15'), flagged: true, taken_without_approval: true,
         },
       ]);
       expect(eventsOf(d, 'measure_taken')).toMatchObject([{ at: t('09:15'), id: 'removal-1', flagged: true, clause: '§5.1' }]);
@@ -410,7 +410,7 @@ describe('§5.1 — measures need a county leader\'s approval', () => {
       expect(d.measures).toEqual([
         {
           id: 'm1', kind: 'removal', basis: '《治安管理处罚法》第二十三条', major: true, requested_at: t('09:11'),
-          approved_by: 'county-party/leader', approved_at: t('09:40'), taken_at: t('09:12'), flagged: false, taken_without_approval: true,
+          approved_by: 'county-party/leader', approved_at: t('09:40'), declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:12'), flagged: false, taken_without_approval: true,
         },
       ]);
       expect(eventsOf(d, 'measure_taken')).toMatchObject([{ at: t('09:12'), flagged: true }]);
