@@ -88,7 +88,7 @@ export function drillText(run: DrillRun, lang: Lang): string {
 
   heading('heading.rejected');
   if (state.rejected.length === 0) out.push(w('label.none'));
-  for (const r of state.rejected) out.push(`${clock(r.at)}  ${r.do}: ${r.reason}`);
+  for (const r of state.rejected) out.push(`${clock(r.at)}  ${r.do}: ${lang === 'zh' ? w(`rejection.${r.code}`) : r.reason}`);
 
   heading('heading.cases');
   if (state.cases.length === 0) out.push(w('label.none'));

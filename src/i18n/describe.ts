@@ -77,7 +77,7 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
     case 'incident_closed':
       return zh ? '事件结束' : 'Incident closed';
     case 'command_rejected':
-      return zh ? `指令"${e.do}"被拒绝:${e.reason}` : `Command "${e.do}" rejected: ${e.reason}`;
+      return zh ? `指令"${e.do}"未执行:${t(lang, `rejection.${e.code}`)}` : `Command "${e.do}" rejected: ${e.reason}`;
   }
 }
 

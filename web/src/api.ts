@@ -38,3 +38,13 @@ export async function api<T = unknown>(method: 'GET' | 'POST' | 'PATCH', path: s
 
 export const get = <T = unknown>(path: string) => api<T>('GET', path);
 export const post = <T = unknown>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+
+/** A person-readable reason for a failed request: the engine's refusal in the reader's language. */
+export function errorText(err: unknown, t: (key: string) => string): string {
+  if (err instanceof ApiError && err.code === 'rejected' && typeof err.body.reason === 'string') {
+    const key = `rejection.${err.body.reason}`;
+    const text = t(key);
+    return text === key ? err.message : text;
+  }
+  return (err as Error).message;
+}

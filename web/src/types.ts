@@ -28,4 +28,5 @@ export interface Allowed {
   commands: string[];
   roles: { ack: string[]; arrive: string[]; leave: string[] };
   approve_as: string[];
+  measures: { take: string[]; approve: string[]; decline: string[] };
 }

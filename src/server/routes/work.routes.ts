@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { COMMAND_NAMES, type Command } from '../../engine/commands.js';
+import type { Command } from '../../engine/commands.js';
+import { decide } from '../../engine/incident.decider.js';
 import type { IncidentState } from '../../engine/incident.state.js';
 import type { Plan } from '../../plan/plan.js';
 import { eventsRepository } from '../../store/events.repository.js';
@@ -11,28 +12,42 @@ import { countyTime, presentEvent, presentIncident, principal, type Services } f
 import { notFound } from '../errors.js';
 
 /**
- * What the signed-in user may do on an incident right now: the commands they may issue, and
- * for role-bound commands the roles they may act for. Used by the UI to offer only what
- * will be accepted by permissions (the engine may still refuse by the rules).
+ * What the signed-in user may do on an incident right now: commands that their roles permit
+ * and the plan's rules accept in the incident's present state (asked of the engine itself),
+ * the roles they may acknowledge, check in or check out for, and the measures they may take
+ * or decide on. Check-out stays offered while it is refused, so its reason can be shown.
  */
-export function allowedFor(p: Principal, state: IncidentState, plan: Plan) {
-  const commands: string[] = [];
+export function allowedFor(p: Principal, state: IncidentState, plan: Plan, now: number) {
+  const ctx = { plan, now, newId: () => 'probe' };
+  const ok = (c: Command) => mayIssue(p, c, plan, state).ok && decide(state, c, ctx).ok;
+  const probes: Command[] = [
+    { do: 'headcount', value: state.headcount },
+    { do: 'behavior', kind: 'lingering' },
+    { do: 'guide', result: 'failed' },
+    { do: 'persuade', result: 'failed' },
+    { do: 'escalate' },
+    { do: 'note', text: 'probe' },
+    { do: 'mark_major' },
+    { do: 'mark_concluded' },
+    { do: 'request_measure', id: `probe-${state.measures.length}`, kind: 'warning', basis: 'probe' },
+    { do: 'clear' },
+    { do: 'close' },
+  ];
+  const commands = probes.filter(ok).map((c) => c.do as string);
   const roles: Record<'ack' | 'arrive' | 'leave', string[]> = { ack: [], arrive: [], leave: [] };
-  for (const name of COMMAND_NAMES) {
-    if (name === 'report') continue;
-    if (name === 'ack' || name === 'arrive' || name === 'leave') {
-      for (const s of state.summons) {
-        const pending = name === 'ack' ? s.ackedAt === null && s.arrivedAt === null : name === 'arrive' ? s.arrivedAt === null : s.arrivedAt !== null && s.leftAt === null;
-        if (pending && mayIssue(p, { do: name, role: s.role }, plan, state).ok) roles[name].push(s.role);
-      }
-      if (roles[name].length) commands.push(name);
-      continue;
-    }
-    const probe = { do: name, id: 'x', by: p.roles[0] ?? 'x/x', role: 'x/x' } as unknown as Command;
-    if (mayIssue(p, probe, plan, state).ok) commands.push(name);
+  for (const s of state.summons) {
+    if (ok({ do: 'ack', role: s.role })) roles.ack.push(s.role);
+    if (ok({ do: 'arrive', role: s.role })) roles.arrive.push(s.role);
+    if (s.arrivedAt !== null && s.leftAt === null && mayIssue(p, { do: 'leave', role: s.role }, plan, state).ok) roles.leave.push(s.role);
   }
+  for (const kind of ['ack', 'arrive', 'leave'] as const) if (roles[kind].length) commands.push(kind);
   const approveAs = p.roles.filter((r) => plan.approvers.has(r));
-  return { commands, roles, approve_as: approveAs };
+  const measures = {
+    take: state.measures.filter((m) => ok({ do: 'take_measure', id: m.id })).map((m) => m.id),
+    approve: approveAs.length ? state.measures.filter((m) => m.major && ok({ do: 'approve_measure', id: m.id, by: approveAs[0]! })).map((m) => m.id) : [],
+    decline: approveAs.length ? state.measures.filter((m) => m.major && ok({ do: 'decline_measure', id: m.id, by: approveAs[0]!, reason: 'probe' })).map((m) => m.id) : [],
+  };
+  return { commands, roles, approve_as: approveAs, measures };
 }
 
 /** Views for people at work: an incident's timeline, my summons, measures awaiting approval. */
@@ -52,7 +67,7 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
     const p = principal(req);
     const row = await incidentsRepository.get(s.store.db, req.params.id);
     if (!row) throw notFound(`incident ${req.params.id}`);
-    return allowedFor(p, row.state, await s.plans.byDigest(row.digest));
+    return allowedFor(p, row.state, await s.plans.byDigest(row.digest), s.clock());
   });
 
   r.get('/api/my/summons', { schema: { tags: ['work'], summary: 'Summons of the roles I hold, on incidents not closed, nearest deadline first' } }, async (req) => {

@@ -1,7 +1,7 @@
 import { App, Button, Card, Empty, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { get, post } from '../api';
+import { errorText, get, post } from '../api';
 import { clock } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { live, useIncidentIds } from '../live';
@@ -37,7 +37,7 @@ export function ApprovalsPage() {
       message.success(t('action.done'));
       await load();
     } catch (err) {
-      message.error(`${t('action.rejected')}: ${(err as Error).message}`, 6);
+      message.error(`${t('action.rejected')}: ${errorText(err, t)}`, 6);
     }
   };
   if (!items) return null;

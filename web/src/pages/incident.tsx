@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { useParams } from 'react-router';
 import type { IncidentEvent } from '../../../src/engine/events';
 import { describeEvent, handlerName } from '../../../src/i18n/describe';
-import { get, post } from '../api';
+import { errorText, get, post } from '../api';
 import { Countdown } from '../components/countdown';
 import { clock, dateTime, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
 import { useT } from '../i18n';
@@ -130,7 +130,7 @@ export function IncidentPage() {
             <Card size="small" title={t('incident.rejected')} style={{ marginTop: 16 }}>
               {incident.rejected.map((r, k) => (
                 <div key={k}>
-                  {clock(r.at)} <Tag>{r.do}</Tag> {r.reason}
+                  {clock(r.at)} <Tag>{r.do}</Tag> {t(`rejection.${r.code}`)}
                 </div>
               ))}
             </Card>
@@ -182,7 +182,7 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
       message.success(t('action.done'));
       onDone();
     } catch (err) {
-      message.error(`${t('action.rejected')}: ${(err as Error).message}`, 6);
+      message.error(`${t('action.rejected')}: ${errorText(err, t)}`, 6);
     } finally {
       setBusy(false);
     }
@@ -264,8 +264,8 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
     );
   }
   for (const m of incident.measures) {
-    if (can('take_measure') && !m.taken_at) rows.push(<span key={`take-${m.id}`}>{confirmed(`${t('action.take_measure')} · ${m.id}`, { do: 'take_measure', id: m.id }, m.major && !m.approved_at, `take-${m.id}`)}</span>);
-    if (can('approve_measure') && m.major && !m.approved_at && !m.declined_at) {
+    if (allowed.measures.take.includes(m.id)) rows.push(<span key={`take-${m.id}`}>{confirmed(`${t('action.take_measure')} · ${m.id}`, { do: 'take_measure', id: m.id }, m.major && !m.approved_at, `take-${m.id}`)}</span>);
+    if (allowed.measures.approve.includes(m.id)) {
       for (const as of allowed.approve_as) {
         rows.push(<span key={`approve-${m.id}-${as}`}>{confirmed(`${t('action.approve_measure')} ${m.id} · ${role(as, lang)}`, { do: 'approve_measure', id: m.id, by: as }, false, `approve-${m.id}`)}</span>);
       }

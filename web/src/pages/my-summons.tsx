@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Empty, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { get, post } from '../api';
+import { errorText, get, post } from '../api';
 import { Countdown } from '../components/countdown';
 import { clock, SummonsStatus } from '../components/incident-bits';
 import { useT } from '../i18n';
@@ -41,7 +41,7 @@ export function MySummonsPage() {
       message.success(t('action.done'));
       await load();
     } catch (err) {
-      setRefusal((err as Error).message);
+      setRefusal(errorText(err, t));
     }
   };
   if (!items) return null;
