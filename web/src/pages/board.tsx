@@ -48,8 +48,12 @@ export function BoardPage() {
   );
 }
 
+/** Card renders per incident, for diagnostics (the board test checks one event re-renders one card). */
+const renders = ((window as unknown as { __yingjiCardRenders?: Record<string, number> }).__yingjiCardRenders = {});
+
 const IncidentCard = memo(function IncidentCard({ id }: { id: string }) {
   const incident = useIncident(id);
+  renders[id] = (renders[id] ?? 0) + 1;
   const { t, lang } = useT();
   const { venue, role } = usePlan();
   if (!incident) return null;
