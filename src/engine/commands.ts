@@ -18,13 +18,13 @@ export const CATEGORIES = ['claim', 'suggestion', 'accusation'] as const;
 export const COMMAND_SHAPES = {
   report: {
     venue: z.string().min(1),
-    headcount: z.number().int().min(1),
+    headcount: z.number().int().min(1).max(1_000_000),
     units: z.array(UnitId).min(1),
-    matter: z.string().min(1),
+    matter: z.string().min(1).max(5_000),
     category: z.enum(CATEGORIES).default('claim'),
     behaviors: z.array(z.enum(BEHAVIOR_KINDS)).default([]),
   },
-  headcount: { value: z.number().int().min(0) },
+  headcount: { value: z.number().int().min(0).max(1_000_000) },
   behavior: { kind: z.enum(BEHAVIOR_KINDS) },
   guide: { result: Result },
   persuade: { result: Result },
@@ -32,11 +32,19 @@ export const COMMAND_SHAPES = {
   ack: { role: Role },
   arrive: { role: Role },
   leave: { role: Role },
-  note: { text: z.string().min(1) },
+  note: { text: z.string().min(1).max(5_000) },
   mark_major: { reason: z.string().optional() },
   mark_concluded: {},
   request_measure: { id: z.string().min(1), kind: z.enum(MEASURE_KINDS), basis: z.string().min(1) },
   approve_measure: { id: z.string().min(1), by: Role },
+  /** Extension of contract §1: evidence (现场取证, §5.1) stored by the server, referenced by its SHA-256. */
+  attach: {
+    attachment: z.string().min(1).max(100),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    name: z.string().min(1).max(200),
+    media_type: z.string().min(1).max(100),
+    size: z.number().int().min(0),
+  },
   /** Extension of contract §1: a county leader declines a proposed measure, with a reason. */
   decline_measure: { id: z.string().min(1), by: Role, reason: z.string().min(1) },
   take_measure: { id: z.string().min(1) },

@@ -20,6 +20,7 @@
  * | deadline_missed         | a summons deadline passed without arrival (alert)               | §5     |
  * | note_posted             | an on-site update (现场动态)                                     | §5.1   |
  * | update_due              | no on-site update for the plan's interval (alert)               | §5.1   |
+ * | evidence_attached       | evidence (a photo, a document) stored with its SHA-256          | §5.1   |
  * | marked_major            | the working group marked the matter major and complex           | §4.2   |
  * | marked_concluded        | the matter's petition procedure has concluded                   | §4.2   |
  * | measure_requested       | a measure was proposed, with its legal basis                    | §5.1   |
@@ -99,6 +100,7 @@ export type IncidentEvent =
   | (At & { type: 'deadline_missed'; role: string; deadline: number; clause: string })
   | (At & { type: 'note_posted'; text: string })
   | (At & { type: 'update_due'; role: string; since: number; clause: string })
+  | (At & { type: 'evidence_attached'; attachment: string; sha256: string; name: string; media_type: string; size: number; clause: string })
   | (At & { type: 'marked_major'; reason?: string })
   | (At & { type: 'marked_concluded' })
   | (At & { type: 'measure_requested'; id: string; kind: MeasureKind; basis: string; major: boolean; clause: string })
@@ -142,6 +144,7 @@ export type RejectionCode =
   | 'already_approved'
   | 'already_declined'
   | 'already_taken'
+  | 'duplicate_evidence'
   | 'unknown_id';
 
 /** A refused command: a value, never an exception. */

@@ -17,7 +17,7 @@ export interface DecideContext {
 
 export type Decision = { ok: true; events: IncidentEvent[] } | { ok: false; rejection: Rejection };
 
-const AFTER_CLOSE = new Set(['ack', 'arrive', 'leave', 'note', 'approve_measure', 'decline_measure']);
+const AFTER_CLOSE = new Set(['ack', 'arrive', 'leave', 'note', 'attach', 'approve_measure', 'decline_measure']);
 
 const reject = (code: RejectionCode, reason: string): Decision => ({ ok: false, rejection: { code, reason } });
 
@@ -151,6 +151,19 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
     }
     case 'note': {
       em.emit({ type: 'note_posted', text: c.text });
+      return;
+    }
+    case 'attach': {
+      if (s.evidence.some((x) => x.attachment === c.attachment)) return { code: 'duplicate_evidence', reason: 'this attachment is already recorded' };
+      em.emit({
+        type: 'evidence_attached',
+        attachment: c.attachment,
+        sha256: c.sha256,
+        name: c.name,
+        media_type: c.media_type,
+        size: c.size,
+        clause: plan.file.discipline.reports.clause,
+      });
       return;
     }
     case 'mark_major':

@@ -36,6 +36,7 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
       measures: [],
       cases: [],
       rejected: [],
+      evidence: [],
       version: 1,
     };
   }
@@ -99,6 +100,12 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
     case 'update_due':
       s.lastUpdateAt = event.at;
       s.alerts = [...s.alerts, { at: event.at, kind: 'update_due', role: event.role }];
+      return s;
+    case 'evidence_attached':
+      s.evidence = [
+        ...s.evidence,
+        { at: event.at, attachment: event.attachment, sha256: event.sha256, name: event.name, mediaType: event.media_type, size: event.size },
+      ];
       return s;
     case 'marked_major':
       s.major = true;

@@ -70,6 +70,15 @@ export interface RejectedCommand {
   reason: string;
 }
 
+export interface Evidence {
+  at: number;
+  attachment: string;
+  sha256: string;
+  name: string;
+  mediaType: string;
+  size: number;
+}
+
 export type Stage = 'guiding' | 'summoned' | 'activated' | 'cleared' | 'closed';
 
 /** An incident as the engine sees it: everything the rules need, folded from its events. */
@@ -103,6 +112,8 @@ export interface IncidentState {
   measures: Measure[];
   cases: Case[];
   rejected: RejectedCommand[];
+  /** Evidence collected on site (§5.1): stored by the server, referenced here by hash. */
+  evidence: Evidence[];
   /** Number of events folded so far: the incident's version. */
   version: number;
 }

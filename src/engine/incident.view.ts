@@ -63,6 +63,7 @@ export function incidentView(s: IncidentState, t: TimeFormat) {
       flagged: m.flagged,
       taken_without_approval: m.takenWithoutApproval,
     })),
+    evidence: s.evidence.map((e) => ({ at: t(e.at), attachment: e.attachment, sha256: e.sha256, name: e.name, media_type: e.mediaType, size: e.size })),
     rejected: s.rejected.map((r) => ({ at: t(r.at), do: r.do, code: r.code, reason: r.reason })),
     cases: s.cases.map((c) => ({
       id: c.id,

@@ -50,6 +50,8 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
       return zh ? `现场动态:${e.text}` : `On-site update: ${e.text}`;
     case 'update_due':
       return zh ? `请${role(e.role)}报告现场动态` : `${role(e.role)} is asked for an on-site update`;
+    case 'evidence_attached':
+      return zh ? `现场取证:${e.name}(SHA-256 ${e.sha256.slice(0, 12)}…)` : `Evidence: ${e.name} (SHA-256 ${e.sha256.slice(0, 12)}…)`;
     case 'marked_major':
       return zh ? `工作小组认定为重大复杂事项${e.reason ? `:${e.reason}` : ''}` : `Marked major and complex${e.reason ? `: ${e.reason}` : ''}`;
     case 'marked_concluded':

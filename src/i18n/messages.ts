@@ -113,6 +113,7 @@ const zh = {
   'rejection.already_declined': '该措施已被否决',
   'rejection.already_taken': '该措施已实施',
   'rejection.unknown_id': '未知的地点或单位',
+  'rejection.duplicate_evidence': '该证据已记录',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -224,6 +225,7 @@ const en: Record<MessageKey, string> = {
   'rejection.already_declined': 'the measure was declined',
   'rejection.already_taken': 'the measure was already taken',
   'rejection.unknown_id': 'unknown venue or unit',
+  'rejection.duplicate_evidence': 'this evidence is already recorded',
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { zh, en };

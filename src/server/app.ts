@@ -16,6 +16,7 @@ import { principalOf, sessions, SESSION_COOKIE } from './auth/sessions.js';
 import type { Services } from './context.js';
 import { ApiError } from './errors.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { attachmentRoutes, MAX_ATTACHMENT } from './routes/attachments.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { incidentRoutes } from './routes/incidents.routes.js';
@@ -48,7 +49,7 @@ declare module 'fastify' {
 }
 
 export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ ...opts, bodyLimit: 5 * 1024 * 1024 });
+  const app = Fastify({ ...opts, bodyLimit: MAX_ATTACHMENT });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addContentTypeParser(['text/csv', 'text/plain', 'text/yaml', 'application/yaml', 'application/x-yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -135,6 +136,7 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
   trackRoutes(app, s);
   adminRoutes(app, s);
   workRoutes(app, s);
+  attachmentRoutes(app, s);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -134,6 +134,24 @@ const migrations: Record<string, Migration> = {
       void sql;
     },
   },
+  '0002_attachments': {
+    async up(db: Kysely<unknown>) {
+      // Evidence files, content-addressed by SHA-256; base64 text keeps one schema for both dialects.
+      await db.schema
+        .createTable('attachments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('media_type', 'text', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .execute();
+      await db.schema.createIndex('attachments_incident').on('attachments').column('incident_id').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

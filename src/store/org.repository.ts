@@ -41,8 +41,18 @@ export const orgRepository = {
     await db.insertInto('positions').values({ ...row, ended_at: null }).execute();
   },
 
-  async endPosition(db: Db | Trx, id: string, at: number) {
-    await db.updateTable('positions').set({ ended_at: at }).where('id', '=', id).where('ended_at', 'is', null).execute();
+  /** Ends a current assignment; false when there is no such current assignment. */
+  async endPosition(db: Db | Trx, id: string, at: number): Promise<boolean> {
+    const result = await db.updateTable('positions').set({ ended_at: at }).where('id', '=', id).where('ended_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  },
+
+  async shift(db: Db | Trx, id: string) {
+    return db.selectFrom('roster').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  async updateShift(db: Db | Trx, id: string, change: { role: string; person_id: string; starts_at: number; ends_at: number }) {
+    await db.updateTable('roster').set(change).where('id', '=', id).execute();
   },
 
   async roster(db: Db | Trx, range: { from?: number; to?: number } = {}) {
@@ -66,6 +76,7 @@ export const orgRepository = {
         .where('roster.role', '=', role)
         .where('roster.starts_at', '<=', at)
         .where('roster.ends_at', '>', at)
+        .where('people.active', '=', 1)
         .orderBy('people.name')
         .execute();
     }
@@ -80,8 +91,10 @@ export const orgRepository = {
       .execute();
   },
 
-  /** The roles a person holds at an instant (positions, plus duty shifts covering it). */
+  /** The roles a person holds at an instant (positions, plus duty shifts covering it); none once deactivated. */
   async rolesOf(db: Db | Trx, personId: string, at: number): Promise<string[]> {
+    const person = await db.selectFrom('people').select('active').where('id', '=', personId).executeTakeFirst();
+    if (!person || person.active !== 1) return [];
     const held = await db
       .selectFrom('positions')
       .select('role')

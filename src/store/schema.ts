@@ -18,6 +18,21 @@ export interface Database {
   roster: RosterTable;
   users: UsersTable;
   sessions: SessionsTable;
+  attachments: AttachmentsTable;
+}
+
+/** Evidence files (photos, documents) of incidents; never deleted. */
+export interface AttachmentsTable {
+  id: string;
+  incident_id: string;
+  sha256: string;
+  name: string;
+  media_type: string;
+  size: number;
+  /** The bytes, base64. */
+  content: string;
+  created_at: number;
+  created_by: string | null;
 }
 
 /** Append-only: every change of every incident, hash-chained in `seq` order. */

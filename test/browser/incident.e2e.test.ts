@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { freshDatabase } from '../support/databases.js';
@@ -53,6 +54,22 @@ describe.runIf(HAS_CHROMIUM)('the whole incident in the browser', { timeout: 60_
     await board.getByTestId('summons-town-tanggou/principal').waitFor({ timeout: 3_000 });
     await shot(staff, 'incident-phone');
     await shot(board, 'board-summoned');
+  });
+
+  it('staff attach a photo as evidence; the timeline shows it with its SHA-256', async () => {
+    // A 1×1 PNG.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const sha256 = createHash('sha256').update(png).digest('hex');
+    await staff.locator('input[type=file]').setInputFiles({ name: '现场照片.png', mimeType: 'image/png', buffer: png });
+    const evidence = staff.getByTestId('evidence');
+    await evidence.waitFor();
+    expect(await evidence.textContent()).toContain(sha256);
+    const src = await evidence.locator('img').getAttribute('src');
+    const served = await staff.evaluate(async (url) => {
+      const res = await fetch(url!);
+      return res.headers.get('x-content-sha256');
+    }, src);
+    expect(served).toBe(sha256);
   });
 
   it('the principal acknowledges and checks in from another browser; the board shows it within a second', async () => {

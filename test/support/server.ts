@@ -68,10 +68,10 @@ export class Client {
       headers: {
         ...(this.cookie ? { cookie: this.cookie } : {}),
         ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
-        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+      ...(body === undefined ? {} : { payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
     });
     const set = res.cookies.find((c) => c.name === 'yingji_session');
     if (set) this.cookie = `yingji_session=${set.value}`;

@@ -50,6 +50,7 @@ export const COMMAND_RULES: Record<CommandName, Rule> = {
   arrive: { who: [], own: true, onBehalf: [STAFF], why: 'only the summoned person, or venue staff on their behalf, checks in' },
   leave: { who: [], own: true, onBehalf: [STAFF], why: 'only the person, or venue staff on their behalf, checks out' },
   note: { who: [STAFF, WORKING_GROUP, POLICE], summoned: true, why: 'people handling the incident post on-site updates (§5.1)' },
+  attach: { who: [STAFF, WORKING_GROUP, POLICE], summoned: true, why: 'people handling the incident collect evidence (§5.1)' },
   mark_major: { who: [WORKING_GROUP], why: 'the working group marks a matter major and complex (§4.2)' },
   mark_concluded: { who: [WORKING_GROUP], why: "the working group records that a matter's procedure has concluded (§4.2)" },
   request_measure: { who: [POLICE, WORKING_GROUP], why: 'the police on site or the working group propose measures (§5.1)' },
@@ -84,6 +85,8 @@ export function mayIssue(p: Principal, command: Command, plan: Plan, incident: I
     return { ok: false, reason: rule.why };
   }
   if (rule.holdsBy && (command.do === 'approve_measure' || command.do === 'decline_measure')) {
+    // Both: the user must hold a county leadership role, and act in one they hold.
+    if (!rule.who.some(holds)) return { ok: false, reason: rule.why };
     if (!p.roles.includes(command.by)) {
       return { ok: false, reason: `you do not hold ${command.by}; ${rule.why}` };
     }

@@ -56,6 +56,7 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
       const p = principal(req);
       const command = req.body as Command;
       if (command.do === 'report') throw new ApiError('bad_request', 'use POST /api/incidents to report an incident');
+      if (command.do === 'attach') throw new ApiError('bad_request', 'send evidence with POST /api/incidents/:id/attachments');
       return answer(await run(p, req.params.id, command));
     },
   );

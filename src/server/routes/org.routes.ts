@@ -140,7 +140,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
 
   r.post('/api/org/positions/:id/end', { schema: { params: z.object({ id: z.string() }), tags: ['organization'], summary: 'End an assignment (kept in history)' } }, async (req) => {
     requireAdmin(req);
-    await orgRepository.endPosition(db, req.params.id, s.clock());
+    if (!(await orgRepository.endPosition(db, req.params.id, s.clock()))) throw notFound(`current position ${req.params.id}`);
     return { ok: true };
   });
 
@@ -238,7 +238,10 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
           if (!row.person_id || !(await orgRepository.person(trx, row.person_id))) fail(`unknown person "${row.person_id ?? ''}"`);
           if (starts === undefined || ends === undefined || ends <= starts) fail('starts_at and ends_at must be ISO times with offset, ending after starting');
           if (errors.length) continue;
-          await orgRepository.insertShift(trx, { id: row.id || crypto.randomUUID(), role: row.role!, person_id: row.person_id!, starts_at: starts!, ends_at: ends!, created_at: now });
+          const shift = { role: row.role!, person_id: row.person_id!, starts_at: starts!, ends_at: ends! };
+          // A row with the id of a stored shift updates it, so an exported roster can be edited and imported back.
+          if (row.id && (await orgRepository.shift(trx, row.id))) await orgRepository.updateShift(trx, row.id, shift);
+          else await orgRepository.insertShift(trx, { id: row.id || crypto.randomUUID(), ...shift, created_at: now });
         }
         count++;
       }

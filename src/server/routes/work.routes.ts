@@ -27,6 +27,7 @@ export function allowedFor(p: Principal, state: IncidentState, plan: Plan, now: 
     { do: 'persuade', result: 'failed' },
     { do: 'escalate' },
     { do: 'note', text: 'probe' },
+    { do: 'attach', attachment: 'probe', sha256: '0'.repeat(64), name: 'probe', media_type: 'image/jpeg', size: 0 },
     { do: 'mark_major' },
     { do: 'mark_concluded' },
     { do: 'request_measure', id: `probe-${state.measures.length}`, kind: 'warning', basis: 'probe' },

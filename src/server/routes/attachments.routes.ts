@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { mayIssue } from '../auth/permissions.js';
+import type { Actor } from '../command.processor.js';
+import { presentIncident, principal, type Services } from '../context.js';
+import { ApiError, notFound } from '../errors.js';
+
+const MEDIA = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf', 'video/mp4'];
+export const MAX_ATTACHMENT = 20 * 1024 * 1024;
+
+/**
+ * Evidence (现场取证, §5.1): the file is stored with its SHA-256, and an `attach` command puts
+ * it on the incident's record. The hash in the hash-chained event log vouches for the file.
+ */
+export function attachmentRoutes(app: FastifyInstance, s: Services): void {
+  app.addContentTypeParser(MEDIA, { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT }, (_req, body, done) => done(null, body));
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/api/incidents/:id/attachments',
+    {
+      bodyLimit: MAX_ATTACHMENT,
+      schema: {
+        params: z.object({ id: z.string().min(1).max(100) }),
+        querystring: z.object({ name: z.string().min(1).max(200) }),
+        tags: ['incidents'],
+        summary: 'Attach evidence: send the file as the body with its content type; ?name=photo.jpg',
+      },
+    },
+    async (req, reply) => {
+      const p = principal(req);
+      const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      if (!MEDIA.includes(mediaType) || !Buffer.isBuffer(req.body)) {
+        throw new ApiError('bad_request', `send a file of type ${MEDIA.join(', ')}`);
+      }
+      const bytes = req.body;
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const id = crypto.randomUUID();
+      const command = { do: 'attach' as const, attachment: id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length };
+      const outcome = await s.processor.submit(req.params.id, command, (state, plan): Actor | { forbidden: string } => {
+        const permission = mayIssue(p, command, plan, state);
+        if (!permission.ok) return { forbidden: permission.reason };
+        return { userId: p.userId, username: p.username, role: permission.role, onBehalf: false };
+      });
+      if (outcome.kind === 'not_found') throw notFound(`incident ${req.params.id}`);
+      if (outcome.kind === 'forbidden') throw new ApiError('forbidden', outcome.reason);
+      if (outcome.kind === 'rejected') throw new ApiError('rejected', outcome.rejection.reason, { reason: outcome.rejection.code });
+      // The record is written; now the file. A crash in between leaves a reference whose
+      // hash shows the file missing, never a file without a record.
+      await s.store.db
+        .insertInto('attachments')
+        .values({ id, incident_id: req.params.id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length, content: bytes.toString('base64'), created_at: s.clock(), created_by: p.username })
+        .execute();
+      reply.code(201);
+      return { attachment: { id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length }, incident: presentIncident(outcome.state, outcome.plan) };
+    },
+  );
+
+  r.get('/api/attachments/:id', { schema: { params: z.object({ id: z.string().min(1).max(100) }), tags: ['incidents'], summary: 'An evidence file; X-Content-SHA256 carries its hash' } }, async (req, reply) => {
+    principal(req);
+    const row = await s.store.db.selectFrom('attachments').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+    if (!row) throw notFound(`attachment ${req.params.id}`);
+    reply
+      .header('content-type', row.media_type)
+      .header('x-content-sha256', row.sha256)
+      .header('cache-control', 'private, max-age=86400, immutable')
+      .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(row.name)}`);
+    return Buffer.from(row.content, 'base64');
+  });
+}
