@@ -17,6 +17,10 @@ export function setCsrf(token: string | null): void {
   csrf = token;
 }
 
+export function csrfToken(): string | null {
+  return csrf;
+}
+
 export async function api<T = unknown>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,

@@ -49,7 +49,8 @@ export function BoardPage() {
 }
 
 /** Card renders per incident, for diagnostics (the board test checks one event re-renders one card). */
-const renders = ((window as unknown as { __yingjiCardRenders?: Record<string, number> }).__yingjiCardRenders = {});
+const renders: Record<string, number> = {};
+(window as unknown as { __yingjiCardRenders: Record<string, number> }).__yingjiCardRenders = renders;
 
 const IncidentCard = memo(function IncidentCard({ id }: { id: string }) {
   const incident = useIncident(id);

@@ -1,9 +1,9 @@
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Input, InputNumber, Popconfirm, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Image, Input, InputNumber, Popconfirm, Row, Select, Space, Table, Tag, Timeline, Typography, Upload } from 'antd';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { useParams } from 'react-router';
 import type { IncidentEvent } from '../../../src/engine/events';
 import { describeEvent, handlerName } from '../../../src/i18n/describe';
-import { errorText, get, post } from '../api';
+import { csrfToken, errorText, get, post } from '../api';
 import { Countdown } from '../components/countdown';
 import { clock, dateTime, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
 import { useT } from '../i18n';
@@ -145,6 +145,7 @@ export function IncidentPage() {
                     <Typography.Text type="secondary">{clock(e.at)}</Typography.Text>{' '}
                     {describeEvent(e as unknown as IncidentEvent, lang, plan, time as (ms: number) => string)}
                     {e.clause ? <Tag style={{ marginLeft: 6 }}>{e.clause}</Tag> : null}
+                    {e.type === 'evidence_attached' && <Evidence id={String(e.attachment)} mediaType={String(e.media_type)} sha256={String(e.sha256)} />}
                     {e.actor && (
                       <Typography.Text type="secondary" style={{ marginLeft: 6 }}>
                         {t('incident.by')} {e.actor.user}
@@ -249,6 +250,36 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
       </Space.Compact>,
     );
   }
+  if (can('attach')) {
+    rows.push(
+      <Upload
+        key="attach"
+        accept="image/*,application/pdf,video/mp4"
+        showUploadList={false}
+        customRequest={async ({ file, onSuccess, onError }) => {
+          const f = file as File;
+          try {
+            const res = await fetch(`/api/incidents/${incident.id}/attachments?name=${encodeURIComponent(f.name)}`, {
+              method: 'POST',
+              headers: { 'content-type': f.type || 'application/octet-stream', 'x-csrf-token': csrfToken() ?? '' },
+              body: f,
+            });
+            const body = (await res.json()) as { incident?: Incident; error?: { message: string } };
+            if (!res.ok || !body.incident) throw new Error(body.error?.message ?? res.statusText);
+            live.put(body.incident);
+            message.success(t('action.done'));
+            onSuccess?.(body);
+            onDone();
+          } catch (err) {
+            message.error((err as Error).message);
+            onError?.(err as Error);
+          }
+        }}
+      >
+        <Button data-testid="attach">{t('action.attach')}</Button>
+      </Upload>,
+    );
+  }
   if (can('escalate')) rows.push(<span key="escalate">{confirmed(t('action.escalate'), { do: 'escalate' }, true, 'escalate')}</span>);
   if (can('mark_major')) rows.push(<span key="major">{confirmed(t('action.mark_major'), { do: 'mark_major' }, false, 'mark-major')}</span>);
   if (can('mark_concluded')) rows.push(<span key="concluded">{confirmed(t('action.mark_concluded'), { do: 'mark_concluded' }, false, 'mark-concluded')}</span>);
@@ -278,5 +309,20 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
     <Space direction="vertical" style={{ width: '100%' }} data-testid="actions">
       {rows}
     </Space>
+  );
+}
+
+/** Evidence in the timeline: a thumbnail for photos, a link for other files, and the full SHA-256. */
+function Evidence({ id, mediaType, sha256 }: { id: string; mediaType: string; sha256: string }) {
+  const url = `/api/attachments/${id}`;
+  return (
+    <div style={{ marginTop: 4 }} data-testid="evidence">
+      {mediaType.startsWith('image/') ? <Image src={url} width={120} /> : <a href={url} target="_blank" rel="noreferrer">{url}</a>}
+      <div>
+        <Typography.Text type="secondary" copyable style={{ fontSize: 11, fontFamily: 'monospace' }}>
+          SHA-256 {sha256}
+        </Typography.Text>
+      </div>
+    </div>
   );
 }
