@@ -188,38 +188,25 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
       });
       return;
     }
-    case 'approve_measure': {
+    case 'approve_measure':
+    case 'decline_measure': {
       const m = s.measures.find((x) => x.id === c.id);
       if (!m) return { code: 'unknown_measure', reason: `no measure "${c.id}" was requested` };
+      // §5.1: only a county party-committee or county-government leader decides on measures.
       if (!plan.approvers.has(c.by)) {
         return {
           code: 'not_approver',
-          reason: `${c.by} may not approve measures: only a county party-committee or county-government leader may (§5.1)`,
+          reason: `${c.by} may not ${c.do === 'approve_measure' ? 'approve measures' : 'decide on measures'}: only a county party-committee or county-government leader may (§5.1)`,
         };
       }
       if (m.approvedAt !== null) return { code: 'already_approved', reason: `measure "${c.id}" is already approved` };
       if (m.declinedAt !== null) return { code: 'already_declined', reason: `measure "${c.id}" was declined` };
-      em.emit({
-        type: 'measure_approved',
-        id: c.id,
-        by: c.by,
-        after_the_fact: m.takenAt !== null,
-        clause: plan.file.discipline.measures.clause,
-      });
-      return;
-    }
-    case 'decline_measure': {
-      const m = s.measures.find((x) => x.id === c.id);
-      if (!m) return { code: 'unknown_measure', reason: `no measure "${c.id}" was requested` };
-      if (!plan.approvers.has(c.by)) {
-        return {
-          code: 'not_approver',
-          reason: `${c.by} may not decide on measures: only a county party-committee or county-government leader may (§5.1)`,
-        };
+      const clause = plan.file.discipline.measures.clause;
+      if (c.do === 'approve_measure') {
+        em.emit({ type: 'measure_approved', id: c.id, by: c.by, after_the_fact: m.takenAt !== null, clause });
+      } else {
+        em.emit({ type: 'measure_declined', id: c.id, by: c.by, reason: c.reason, clause });
       }
-      if (m.approvedAt !== null) return { code: 'already_approved', reason: `measure "${c.id}" is already approved` };
-      if (m.declinedAt !== null) return { code: 'already_declined', reason: `measure "${c.id}" was already declined` };
-      em.emit({ type: 'measure_declined', id: c.id, by: c.by, reason: c.reason, clause: plan.file.discipline.measures.clause });
       return;
     }
     case 'take_measure': {

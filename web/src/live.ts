@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { get } from './api';
 import type { ApiEvent, Incident } from './types';
 
@@ -140,4 +140,22 @@ export function useIncidentIds(): string[] {
 
 export function useOnline(): boolean {
   return useSyncExternalStore((l) => live.subscribeStatus(l), () => live.online);
+}
+
+/**
+ * A list from the API about incidents (my summons, approvals), loaded again whenever one of
+ * its incidents has an event or an incident appears or changes status.
+ */
+export function useLiveList<T extends { incident: { id: string } }>(path: string): [T[] | null, () => Promise<void>] {
+  const [items, setItems] = useState<T[] | null>(null);
+  const ids = useIncidentIds();
+  const load = useCallback(async () => setItems(await get<T[]>(path)), [path]);
+  useEffect(() => {
+    void load();
+  }, [load, ids]);
+  useEffect(() => {
+    const offs = (items ?? []).map((x) => live.onEvent(x.incident.id, () => void load()));
+    return () => offs.forEach((off) => off());
+  }, [items, load]);
+  return [items, load];
 }

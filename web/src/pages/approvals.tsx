@@ -1,10 +1,10 @@
 import { App, Button, Card, Empty, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { errorText, get, post } from '../api';
+import { errorText, post } from '../api';
 import { clock } from '../components/incident-bits';
 import { useT } from '../i18n';
-import { live, useIncidentIds } from '../live';
+import { live, useLiveList } from '../live';
 import { usePlan } from '../plan-context';
 import type { Incident, Measure } from '../types';
 
@@ -19,17 +19,8 @@ export function ApprovalsPage() {
   const { t, lang } = useT();
   const { venue, role } = usePlan();
   const { message } = App.useApp();
-  const [items, setItems] = useState<Pending[] | null>(null);
+  const [items, load] = useLiveList<Pending>('/api/approvals');
   const [declining, setDeclining] = useState<{ item: Pending; reason: string } | null>(null);
-  const ids = useIncidentIds();
-  const load = useCallback(async () => setItems(await get<Pending[]>('/api/approvals')), []);
-  useEffect(() => {
-    void load();
-  }, [load, ids]);
-  useEffect(() => {
-    const offs = (items ?? []).map((x) => live.onEvent(x.incident.id, () => void load()));
-    return () => offs.forEach((off) => off());
-  }, [items, load]);
 
   const decide = async (item: Pending, command: Record<string, unknown>) => {
     try {

@@ -1,11 +1,11 @@
 import { Alert, App, Button, Card, Empty, Space, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { errorText, get, post } from '../api';
+import { errorText, post } from '../api';
 import { Countdown } from '../components/countdown';
 import { clock, SummonsStatus } from '../components/incident-bits';
 import { useT } from '../i18n';
-import { live, useIncidentIds } from '../live';
+import { live, useLiveList } from '../live';
 import { usePlan } from '../plan-context';
 import type { Incident, Summons } from '../types';
 
@@ -21,17 +21,8 @@ export function MySummonsPage() {
   const { t, lang } = useT();
   const { venue, role } = usePlan();
   const { message } = App.useApp();
-  const [items, setItems] = useState<MySummons[] | null>(null);
+  const [items, load] = useLiveList<MySummons>('/api/my/summons');
   const [refusal, setRefusal] = useState<string | null>(null);
-  const ids = useIncidentIds();
-  const load = useCallback(async () => setItems(await get<MySummons[]>('/api/my/summons')), []);
-  useEffect(() => {
-    void load();
-  }, [load, ids]);
-  useEffect(() => {
-    const offs = (items ?? []).map((x) => live.onEvent(x.incident.id, () => void load()));
-    return () => offs.forEach((off) => off());
-  }, [items, load]);
 
   const act = async (item: MySummons, kind: 'ack' | 'arrive' | 'leave') => {
     setRefusal(null);
