@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from './support/databases.js';
 import { fastPlan, HttpClient, openStream, sleep, startServerProcess, type ServerProcess } from './support/process.js';
@@ -133,6 +134,21 @@ describe('yingji serve', () => {
     const again = await start(['--demo', '--db', db]);
     const health = await fetch(`${again.url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
+  });
+
+  it('keeps the version an administrator activated across a restart', async () => {
+    const db = await database('sqlite');
+    const first = await start(['--demo', '--db', db]);
+    const admin = await HttpClient.login(first.url, 'admin');
+    const source = readFileSync('plans/inspection-visit-petition-plan.yaml', 'utf8').replace('version: "2017.1"', 'version: "2017.9"');
+    const stored = await admin.post('/api/plans', { source, name: 'plan.yaml' });
+    expect(stored.status).toBe(201);
+    expect((await admin.post(`/api/plans/${stored.body.id}/activate`, {})).status).toBe(200);
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const second = await start(['--demo', '--db', db]);
+    const reader = await HttpClient.login(second.url, 'admin');
+    expect((await reader.get('/api/plan')).version).toBe('2017.9');
   });
 
   it('prints every configuration problem at once and exits non-zero', () => {

@@ -74,8 +74,11 @@ export class PlanRegistry {
       const org = parse(readFileSync(orgFile, 'utf8')) as unknown;
       await orgRepository.saveRevision(db, JSON.stringify(org), now, by);
     }
+    // A plan file already stored (active or not) changes nothing: a version an administrator
+    // activated stays active across restarts. A new or edited file becomes a new version.
     const active = await plansRepository.active(db);
-    if (active?.source === source) return this.current();
+    const known = await db.selectFrom('plan_versions').select('id').where('source', '=', source).executeTakeFirst();
+    if (active && known) return this.current();
     const result = await this.validate(planFile, source);
     if (!result.ok) throw new Error(result.errors.map((e) => `${e.file}:${e.line}:${e.col}: ${e.message}`).join('\n'));
     const id = crypto.randomUUID();

@@ -104,6 +104,9 @@ describe.runIf(HAS_CHROMIUM)('the whole incident in the browser', { timeout: 60_
     await board.getByTestId('measure-m1').waitFor();
     await leader.goto('/approvals');
     await leader.getByTestId('approval-m1').waitFor();
+    // The leader decides with the legal basis and the evidence from the site in view.
+    expect(await leader.getByTestId('approval-m1').textContent()).toContain('《治安管理处罚法》第二十三条');
+    await leader.getByTestId('approval-evidence').locator('img').waitFor();
     await shot(leader, 'approvals');
     await confirm(leader, 'approve-m1');
     await leader.getByTestId('approval-m1').waitFor({ state: 'detached' });

@@ -123,9 +123,9 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
   });
 
   // --- Positions
-  r.get('/api/org/positions', { schema: { querystring: z.object({ all: z.coerce.boolean().optional() }), tags: ['organization'], summary: 'Who holds which role' } }, async (req) => {
+  r.get('/api/org/positions', { schema: { querystring: z.object({ all: z.enum(['1', 'true', '0', 'false']).optional() }), tags: ['organization'], summary: 'Who holds which role' } }, async (req) => {
     principal(req);
-    return orgRepository.positions(db, { current: !req.query.all });
+    return orgRepository.positions(db, { current: !(req.query.all === '1' || req.query.all === 'true') });
   });
 
   r.post('/api/org/positions', { schema: { body: PositionBody, tags: ['organization'], summary: 'Assign a person to a role' } }, async (req, reply) => {

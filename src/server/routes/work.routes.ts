@@ -51,6 +51,11 @@ export function allowedFor(p: Principal, state: IncidentState, plan: Plan, now: 
   return { commands, roles, approve_as: approveAs, measures };
 }
 
+/** The behaviours seen on site, for a leader deciding on a measure. */
+function notesOf(state: IncidentState): string[] {
+  return [...new Set(state.behaviors.map((b) => b.kind))];
+}
+
 /** Views for people at work: an incident's timeline, my summons, measures awaiting approval. */
 export function workRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -94,7 +99,7 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
       const view = presentIncident(state, plan);
       for (const m of view.measures) {
         if (!m.major || m.approved_at !== null || m.declined_at !== null) continue;
-        out.push({ incident: view.incident, measure: m, approve_as: p.roles.filter((r) => plan.approvers.has(r)) });
+        out.push({ incident: view.incident, measure: m, evidence: view.evidence, notes: notesOf(state), approve_as: p.roles.filter((r) => plan.approvers.has(r)) });
       }
     }
     return out;

@@ -218,4 +218,8 @@ export const en: Record<UiKey, string> = {
   'org.allDay': 'all day',
   'org.importFailed': 'Import failed; no row was imported',
   'org.importedCount': 'Imported {{n}} row(s)',
+  'plan.tierCol': 'Tier',
+  'plan.handlerCol': 'Handled by',
+  'plan.basisCol': 'Basis',
+  'plan.listSep': ', ',
 };

@@ -216,6 +216,10 @@ export const zh = {
   'org.allDay': '全天',
   'org.importFailed': '导入失败,未导入任何行',
   'org.importedCount': '已导入 {{n}} 行',
+  'plan.tierCol': '层级',
+  'plan.handlerCol': '承办',
+  'plan.basisCol': '依据',
+  'plan.listSep': '、',
 } as const;
 
 export type UiKey = keyof typeof zh;

@@ -1,4 +1,4 @@
-import { App, Button, Card, Empty, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Image, Input, Modal, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { errorText, post } from '../api';
@@ -11,6 +11,8 @@ import type { Incident, Measure } from '../types';
 interface Pending {
   incident: Incident['incident'];
   measure: Measure;
+  evidence: Incident['evidence'];
+  notes: string[];
   approve_as: string[];
 }
 
@@ -49,8 +51,28 @@ export function ApprovalsPage() {
             </Typography.Paragraph>
             <Typography.Paragraph>
               <b>{t('approvals.evidence')}:</b> {i.headcount} {t('common.people')} · {t('common.tier', { tier: i.tier })} · {t(`stage.${i.stage}`)} · {i.matter}
+              {item.notes.map((b) => (
+                <Tag key={b} color="orange" style={{ marginLeft: 6 }}>
+                  {t(`behavior.${b}`)}
+                </Tag>
+              ))}
               {m.taken_at && <Tag color="red" style={{ marginLeft: 8 }}>{t('label.flagged')}</Tag>}
             </Typography.Paragraph>
+            {item.evidence.length > 0 && (
+              <Image.PreviewGroup>
+                <Space wrap style={{ marginBottom: 12 }} data-testid="approval-evidence">
+                  {item.evidence.map((e) =>
+                    e.media_type.startsWith('image/') ? (
+                      <Image key={e.attachment} src={`/api/attachments/${e.attachment}`} width={96} alt={e.name} />
+                    ) : (
+                      <a key={e.attachment} href={`/api/attachments/${e.attachment}`} target="_blank" rel="noreferrer">
+                        {e.name}
+                      </a>
+                    ),
+                  )}
+                </Space>
+              </Image.PreviewGroup>
+            )}
             <Space wrap>
               {item.approve_as.map((as) => (
                 <Popconfirm key={as} title={t('action.confirm')} onConfirm={() => void decide(item, { do: 'approve_measure', id: m.id, by: as })} okButtonProps={{ 'data-testid': 'confirm-ok' } as never}>
