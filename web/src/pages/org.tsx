@@ -115,12 +115,12 @@ function UnitsTab({ data }: { data: OrgData }) {
   const { role } = usePlan();
   const { org } = data;
   return (
+    <div data-testid="org-units">
     <Table
       size="small"
       rowKey="id"
       pagination={false}
       dataSource={org.units}
-      data-testid="org-units"
       columns={[
         { title: t('org.name'), render: (_, u) => u.name[lang] },
         { title: t('org.id'), render: (_, u) => <Typography.Text code>{u.id}</Typography.Text> },
@@ -129,18 +129,19 @@ function UnitsTab({ data }: { data: OrgData }) {
         { title: t('org.unitPositions'), render: (_, u) => (u.positions ?? org.default_positions).map((p) => org.positions[p]?.[lang] ?? p).join(t('plan.listSep')) },
       ]}
     />
+    </div>
   );
 }
 
 function VenuesTab({ data }: { data: OrgData }) {
   const { t, lang } = useT();
   return (
+    <div data-testid="org-venues">
     <Table
       size="small"
       rowKey="id"
       pagination={false}
       dataSource={data.org.venues}
-      data-testid="org-venues"
       columns={[
         { title: t('org.name'), render: (_, v) => v.name[lang] },
         { title: t('org.id'), render: (_, v) => <Typography.Text code>{v.id}</Typography.Text> },
@@ -148,6 +149,7 @@ function VenuesTab({ data }: { data: OrgData }) {
         { title: t('org.address'), render: (_, v) => v.address ?? '—' },
       ]}
     />
+    </div>
   );
 }
 
@@ -180,12 +182,12 @@ function PeopleTab({ data }: { data: OrgData }) {
         <Input.Search allowClear placeholder={t('org.search')} onChange={(e) => setFilter(e.target.value.trim())} style={{ width: 240 }} />
         <CsvTools kind="people" admin={data.admin} onImported={data.reloadPeople} />
       </Space>
+      <div data-testid="org-people">
       <Table<Person>
         size="small"
         rowKey="id"
         dataSource={shown}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        data-testid="org-people"
         columns={[
           { title: t('org.name'), dataIndex: 'name' },
           { title: t('org.unit'), render: (_, p) => unit(p.unit_id, lang) },
@@ -210,6 +212,7 @@ function PeopleTab({ data }: { data: OrgData }) {
             : []),
         ]}
       />
+      </div>
       <FormModal<{ name: string; unit_id: string; phone?: string; email?: string }>
         open={adding}
         title={t('org.addPerson')}
@@ -297,13 +300,13 @@ function PositionsTab({ data }: { data: OrgData }) {
           }
         />
       )}
+      <div data-testid="org-positions">
       <Table<Position>
         size="small"
         rowKey="id"
         loading={!positions}
         dataSource={positions ?? []}
         pagination={{ pageSize: 30, hideOnSinglePage: true }}
-        data-testid="org-positions"
         columns={[
           { title: t('org.role'), render: (_, p) => <span title={p.role}>{role(p.role, lang)}</span> },
           { title: t('org.person'), render: (_, p) => names.get(p.person_id) ?? p.person_id },
@@ -327,6 +330,7 @@ function PositionsTab({ data }: { data: OrgData }) {
             : []),
         ]}
       />
+      </div>
       <FormModal<{ role: string; person_id: string }>
         open={assigning}
         title={t('org.assign')}
@@ -416,7 +420,7 @@ function RosterTab({ data }: { data: OrgData }) {
         <CsvTools kind="roster" admin={data.admin} onImported={load} />
         {data.admin && <Typography.Text type="secondary">{t('org.rosterHint')}</Typography.Text>}
       </Space>
-      <Card size="small">
+      <Card data-testid="roster-calendar" size="small">
         <Calendar
           value={month}
           onPanelChange={(d) => setMonth(d)}
@@ -425,18 +429,17 @@ function RosterTab({ data }: { data: OrgData }) {
             if (data.admin && info.source === 'date') setAdding(d);
           }}
           cellRender={(date, info) => (info.type === 'date' ? dayCell(date) : info.originNode)}
-          data-testid="roster-calendar"
         />
       </Card>
       <Typography.Title level={5} style={{ marginTop: 16 }}>
         {t('org.shiftsInMonth', { month: month.format('YYYY-MM') })}
       </Typography.Title>
+      <div data-testid="org-roster">
       <Table<Shift>
         size="small"
         rowKey="id"
         dataSource={inMonth}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
-        data-testid="org-roster"
         columns={[
           { title: t('org.role'), render: (_, s) => role(s.role, lang) },
           { title: t('org.person'), render: (_, s) => names.get(s.person_id) ?? s.person_id },
@@ -444,6 +447,7 @@ function RosterTab({ data }: { data: OrgData }) {
           { title: t('org.ends'), render: (_, s) => dateTime(s.ends_at) },
         ]}
       />
+      </div>
       <FormModal<{ role: string; person_id: string; starts_at: Dayjs; ends_at: Dayjs }>
         open={adding !== null}
         title={t('org.addShift')}

@@ -168,13 +168,13 @@ export function PlanPage() {
         </Col>
         <Col xs={24} xl={admin ? 12 : 24}>
           <Card size="small" title={t('plan.versions')}>
+            <div data-testid="plan-versions">
             <Table<PlanVersion>
               size="small"
               rowKey="id"
               loading={!versions}
               dataSource={versions ?? []}
               pagination={{ pageSize: 8, hideOnSinglePage: true }}
-              data-testid="plan-versions"
               columns={[
                 { title: t('plan.version'), render: (_, v) => <span>{v.plan_id} <b>{v.version}</b></span> },
                 { title: t('plan.uploadedAt'), render: (_, v) => instant(v.created_at, tz) },
@@ -204,6 +204,7 @@ export function PlanPage() {
                 },
               ]}
             />
+            </div>
           </Card>
         </Col>
         {admin && (
