@@ -69,4 +69,13 @@ describe.runIf(HAS_CHROMIUM)('plan and organization screens', { timeout: 60_000 
     expect(await admin.getByTestId('roster-shift').count()).toBeGreaterThan(0);
     await shot(admin, 'org-roster');
   });
+
+  it('shows when the live stream is lost', async () => {
+    await admin.goto('/');
+    await admin.getByTestId('live-status').filter({ hasText: '实时' }).waitFor();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    await admin.getByTestId('live-status').filter({ hasText: '连接中断' }).waitFor();
+    await shot(admin, 'board-offline');
+  });
 });
