@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { Plan } from '../../src/plan/plan';
 import { roleName, unitName } from '../../src/plan/plan';
 import type { OrganizationFile, PlanFile } from '../../src/plan/plan.schema';
@@ -18,7 +18,7 @@ export interface PlanInfo {
 /** The parts of a compiled plan the shared describe/roleName helpers need, built in the browser. */
 export type PlanLike = Plan;
 
-const PlanContext = createContext<{ info: PlanInfo; plan: PlanLike } | null>(null);
+const PlanContext = createContext<{ info: PlanInfo; plan: PlanLike; reload: () => Promise<void> } | null>(null);
 
 export function toPlanLike(info: PlanInfo): PlanLike {
   const units = new Map(info.organization.units.map((u) => [u.id, u]));
@@ -38,20 +38,26 @@ export function toPlanLike(info: PlanInfo): PlanLike {
 /** Loads the active plan and organization once; names of units, roles and venues come from it. */
 export function PlanProvider({ children }: { children: ReactNode }) {
   const [value, setValue] = useState<{ info: PlanInfo; plan: PlanLike } | null>(null);
-  useEffect(() => {
-    void get<PlanInfo>('/api/plan').then((info) => setValue({ info, plan: toPlanLike(info) }));
+  const reload = useCallback(async () => {
+    const info = await get<PlanInfo>('/api/plan');
+    setValue({ info, plan: toPlanLike(info) });
   }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
   if (!value) return null;
-  return <PlanContext.Provider value={value}>{children}</PlanContext.Provider>;
+  return <PlanContext.Provider value={{ ...value, reload }}>{children}</PlanContext.Provider>;
 }
 
 export function usePlan() {
   const v = useContext(PlanContext);
   if (!v) throw new Error('usePlan outside PlanProvider');
-  const { plan, info } = v;
+  const { plan, info, reload } = v;
   return {
     info,
     plan,
+    /** Reads the active plan and organization again (after an activation or an organization change). */
+    reload,
     unit: (id: string, lang: Lang) => unitName(plan, id, lang),
     role: (r: string, lang: Lang) => roleName(plan, r, lang),
     venue: (id: string, lang: Lang) => info.organization.venues.find((x) => x.id === id)?.name[lang] ?? id,

@@ -66,7 +66,7 @@ interface Failure {
 export function PlanPage() {
   const { t, lang } = useT();
   const { message } = App.useApp();
-  const { info: initial } = usePlan();
+  const { info: initial, reload: reloadPlan } = usePlan();
   const admin = useSession().me?.admin ?? false;
   const [info, setInfo] = useState<PlanInfo>(initial);
   const [versions, setVersions] = useState<PlanVersion[] | null>(null);
@@ -125,7 +125,7 @@ export function PlanPage() {
     setFailure(null);
     try {
       await post(`/api/plans/${id}/activate`);
-      const [fresh] = await Promise.all([get<PlanInfo>('/api/plan'), loadVersions()]);
+      const [fresh] = await Promise.all([get<PlanInfo>('/api/plan'), loadVersions(), reloadPlan()]);
       setInfo(fresh);
       setCandidate(null);
       message.success(t('plan.activated'));
