@@ -1,4 +1,4 @@
-import { App as AntApp, Alert, Button, ConfigProvider, Dropdown, Layout, Menu, Spin, Tag } from 'antd';
+import { App as AntApp, Alert, Button, ConfigProvider, Dropdown, Grid, Layout, Menu, Spin, Tag } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -55,6 +55,9 @@ function Frame() {
   const location = useLocation();
   const { role } = usePlan();
   const section = `/${location.pathname.split('/')[1] ?? ''}`;
+  const current = section === '/incidents' ? '/' : section;
+  // On a phone the sections move to a tab bar at the bottom, within reach of a thumb.
+  const phone = !Grid.useBreakpoint().md;
   const items = [
     { key: '/', label: t('nav.board') },
     { key: '/report', label: t('nav.report') },
@@ -70,7 +73,7 @@ function Frame() {
           {t('app.name')}
           <small>{t('app.subtitle')}</small>
         </span>
-        <Menu className="yj-menu" mode="horizontal" selectedKeys={[section === '/incidents' ? '/' : section]} items={items} onClick={(e) => navigate(e.key)} />
+        {phone ? <span style={{ flex: 1 }} /> : <Menu className="yj-menu" mode="horizontal" selectedKeys={[current]} items={items} onClick={(e) => navigate(e.key)} />}
         <Tag color={online ? 'green' : 'red'} data-testid="live-status">{online ? t('live.online') : t('live.offline')}</Tag>
         <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-switch">
           {t('nav.language')}
@@ -102,6 +105,15 @@ function Frame() {
           </Routes>
         </Suspense>
       </main>
+      {phone && (
+        <nav className="yj-tabbar" data-testid="tabbar">
+          {items.map((item) => (
+            <button key={item.key} type="button" className={item.key === current ? 'active' : ''} onClick={() => navigate(item.key)}>
+              {item.label}
+            </button>
+          ))}
+        </nav>
+      )}
     </Layout>
   );
 }
