@@ -82,6 +82,7 @@ function checkScenario(src: YamlSource, plan: Plan): ScenarioResult {
         role('role', step.role);
         break;
       case 'approve_measure':
+      case 'decline_measure':
         role('by', step.by);
         break;
     }

@@ -31,6 +31,14 @@ describe('the API documents itself', () => {
     expect(res.headers['content-type']).toContain('text/html');
   });
 
+  it('takes an empty body sent as JSON as no body (POST /api/logout)', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/logout', headers: { 'content-type': 'application/json' }, payload: '' });
+    expect(res.statusCode).toBe(200);
+    const bad = await t.app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('bad_request');
+  });
+
   it('answers unknown API routes with a JSON 404', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/nothing-here' });
     expect(res.statusCode).toBe(404);

@@ -52,6 +52,12 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
   const app = Fastify({ ...opts, bodyLimit: MAX_ATTACHMENT });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // An empty JSON body (e.g. POST /api/logout sent with a JSON content type) means no body.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    body === '' ? done(null, undefined) : json(req, body as string, done),
+  );
   app.addContentTypeParser(['text/csv', 'text/plain', 'text/yaml', 'application/yaml', 'application/x-yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   await app.register(cookie);

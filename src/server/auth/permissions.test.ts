@@ -133,7 +133,7 @@ const MATRIX: Record<CommandName, Row> = {
     command: { do: 'report' }, // sent as reportBody() to POST /api/incidents
     setup: async () => '',
     allowed: [{ user: STAFF }, { user: WG_LEADER }, { user: 'working-group.member' }, { user: POLICE }, { user: 'police-bureau.duty-leader' }],
-    denied: [{ user: TOWN }, { user: PARTY }, { user: 'dept-housing.principal' }, { user: 'petition-bureau.principal' }, { user: 'admin' }],
+    denied: [{ user: TOWN }, { user: PARTY }, { user: 'dept-housing.principal' }, { user: 'petition-bureau.principal' }],
   },
   headcount: {
     command: { do: 'headcount', value: 9 },
@@ -204,13 +204,13 @@ const MATRIX: Record<CommandName, Row> = {
     command: { do: 'note', text: '现场秩序平稳' },
     setup: summoned,
     allowed: [{ user: STAFF }, { user: WG_LEADER }, { user: POLICE }, { user: TOWN }],
-    denied: [{ user: TOWN, setup: fresh }, { user: OTHER_TOWN }, { user: PARTY }, { user: 'admin' }],
+    denied: [{ user: TOWN, setup: fresh }, { user: OTHER_TOWN }, { user: PARTY }],
   },
   attach: {
     command: { do: 'attach' },
     setup: summoned,
     allowed: [{ user: STAFF }, { user: WG_LEADER }, { user: POLICE }, { user: TOWN }],
-    denied: [{ user: OTHER_TOWN }, { user: PARTY }, { user: 'admin' }],
+    denied: [{ user: OTHER_TOWN }, { user: PARTY }],
   },
   mark_major: {
     command: { do: 'mark_major', reason: '涉及多个部门' },
@@ -244,8 +244,8 @@ const MATRIX: Record<CommandName, Row> = {
         message: `you do not hold county-government/leader; ${COMMAND_RULES.approve_measure.why}`,
       },
       { user: GOVERNMENT, message: `you do not hold county-party/leader; ${COMMAND_RULES.approve_measure.why}` },
-      { user: WG_LEADER, message: COMMAND_RULES.approve_measure.why },
-      { user: POLICE, message: COMMAND_RULES.approve_measure.why },
+      { user: WG_LEADER, message: `you do not hold county-party/leader; ${COMMAND_RULES.approve_measure.why}` },
+      { user: POLICE, message: `you do not hold county-party/leader; ${COMMAND_RULES.approve_measure.why}` },
     ],
   },
   decline_measure: {
@@ -257,7 +257,7 @@ const MATRIX: Record<CommandName, Row> = {
     ],
     denied: [
       { user: PARTY, message: `you do not hold county-government/leader; ${COMMAND_RULES.decline_measure.why}` },
-      { user: STAFF, message: COMMAND_RULES.decline_measure.why },
+      { user: STAFF, message: `you do not hold county-government/leader; ${COMMAND_RULES.decline_measure.why}` },
     ],
   },
   take_measure: {
@@ -430,22 +430,34 @@ describe('who acts, and for whom (sqlite)', () => {
     expect(approved.measures[0]).toMatchObject({ approved_by: 'county-government/leader' });
   });
 
-  // Regression: approve/decline once checked only that the user holds the role named in `by`,
-  // not that it is a county leadership role, so anyone could reach the engine and leave a
-  // recorded rejection (409) instead of being refused (403) with nothing recorded.
-  it('a user who holds no county leadership role may not approve, even naming a role they hold (403, nothing recorded)', async () => {
+  // Permission checks who acts in which role; whether that role may approve is the plan's rule
+  // (§5.1, contract §1): refused by the engine, answered 409 and recorded as a rejection.
+  it('naming a role one holds that may not approve is a recorded rejection (409), not a permission refusal', async () => {
     const id = await proposed();
-    const before = await headSeq();
     for (const [user, by] of [
       [WG_LEADER, 'working-group/leader'],
-      [STAFF, 'petition-bureau/staff'],
       [POLICE, 'police-station-zongyang/responsible'],
     ] as const) {
       const res = await issue(user, id, { do: 'approve_measure', id: 'm1', by });
-      expect(res.statusCode, `${user} approving as ${by}: ${res.body}`).toBe(403);
-      expect(res.json().error.code).toBe('forbidden');
+      expect(res.statusCode, `${user} approving as ${by}: ${res.body}`).toBe(409);
+      expect(res.json().error).toMatchObject({ code: 'rejected', reason: 'not_approver' });
     }
-    expect(await headSeq()).toBe(before);
+    const view = (await (await as(STAFF)).get(`/api/incidents/${id}`)).json();
+    expect(view.rejected.map((r: { code: string }) => r.code)).toEqual(['not_approver', 'not_approver']);
+    expect(view.measures[0].approved_by).toBeNull();
+  });
+
+  it('an administrator may act in any role, recorded as the administrator; the rules still apply', async () => {
+    const id = await report({ headcount: 30 });
+    await must('admin', id, { do: 'escalate' });
+    await must('admin', id, { do: 'request_measure', id: 'm1', kind: 'removal', basis: '依法' });
+    const approved = await must('admin', id, { do: 'approve_measure', id: 'm1', by: 'county-party/leader' });
+    expect(approved.measures[0]).toMatchObject({ approved_by: 'county-party/leader' });
+    const refused = await issue('admin', id, { do: 'approve_measure', id: 'm1', by: 'county-government/leader' });
+    expect(refused.statusCode).toBe(409);
+    const events = await eventsAfter(0);
+    const approval = events.find((e) => e.type === 'measure_approved');
+    expect(approval.actor).toEqual({ user: 'admin', role: 'county-party/leader', on_behalf: false });
   });
 
   it('every event a command causes records the issuing user and role', async () => {

@@ -72,11 +72,17 @@ function matches(plan: Plan, who: Who, role: string): boolean {
 export type Permission = { ok: true; role: string | null; onBehalf: boolean } | { ok: false; reason: string };
 
 /**
- * May this principal issue this command on this incident? Returns the role it acts in (to
+ * May this principal issue this command on this incident? An administrator may issue any. Returns the role it acts in (to
  * record on the events) or the reason for refusal. Pure.
  */
 export function mayIssue(p: Principal, command: Command, plan: Plan, incident: IncidentState | null): Permission {
   const rule = COMMAND_RULES[command.do];
+  // An administrator may act in any role (the event records the administrator and the role);
+  // the plan's rules still apply to every command.
+  if (p.admin) {
+    const role = 'role' in command ? command.role : 'by' in command ? command.by : null;
+    return { ok: true, role, onBehalf: 'role' in command };
+  }
   const holds = (who: Who) => p.roles.find((r) => matches(plan, who, r));
   if (rule.own && 'role' in command) {
     if (p.roles.includes(command.role)) return { ok: true, role: command.role, onBehalf: false };
@@ -85,8 +91,8 @@ export function mayIssue(p: Principal, command: Command, plan: Plan, incident: I
     return { ok: false, reason: rule.why };
   }
   if (rule.holdsBy && (command.do === 'approve_measure' || command.do === 'decline_measure')) {
-    // Both: the user must hold a county leadership role, and act in one they hold.
-    if (!rule.who.some(holds)) return { ok: false, reason: rule.why };
+    // Permission: one acts only in a role one holds. Whether that role may approve is the
+    // plan's rule (§5.1): the engine refuses it as a recorded rejection (contract §1).
     if (!p.roles.includes(command.by)) {
       return { ok: false, reason: `you do not hold ${command.by}; ${rule.why}` };
     }

@@ -12,6 +12,7 @@ import { ApiError } from '../errors.js';
  * Lookups are rate-limited per address; a wrong code reveals nothing.
  */
 export function trackRoutes(app: FastifyInstance, s: Services): void {
+  // Wrong codes are what guessing produces: 30 a minute from one address, then a pause.
   const limiter = new FailureLimiter(30, 60_000, s.clock);
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/track/:code', { schema: { params: z.object({ code: z.string().max(64) }), tags: ['track'], summary: "A case's public status by tracking code" } }, async (req, reply) => {
@@ -20,10 +21,12 @@ export function trackRoutes(app: FastifyInstance, s: Services): void {
       reply.header('retry-after', Math.ceil(wait / 1000));
       throw new ApiError('rate_limited', 'too many lookups; try again in a minute');
     }
-    limiter.fail(req.ip);
     const code = req.params.code.trim().toUpperCase();
     const row = await casesRepository.byTrackingCode(s.store.db, code);
-    if (!row) throw new ApiError('not_found', 'no case has this tracking code; check it and try again');
+    if (!row) {
+      limiter.fail(req.ip);
+      throw new ApiError('not_found', 'no case has this tracking code; check it and try again');
+    }
     const plan = await s.plans.current();
     const t = countyTime(plan);
     return {
