@@ -41,8 +41,9 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
     async (req, reply) => {
       principal(req);
       const header = req.headers['last-event-id'];
-      const resume = Number(Array.isArray(header) ? header[0] : header);
-      let sent = Number.isFinite(resume) && resume >= 0 ? resume : (req.query.after ?? s.hub.position);
+      const raw = (Array.isArray(header) ? header[0] : header)?.trim();
+      const resume = raw && /^\d+$/.test(raw) ? Number(raw) : null;
+      let sent = resume ?? req.query.after ?? s.hub.position;
       const t = countyTime(await s.plans.current());
 
       reply.hijack();
