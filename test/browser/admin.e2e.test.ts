@@ -66,6 +66,8 @@ describe.runIf(HAS_CHROMIUM)('plan and organization screens', { timeout: 60_000 
     await shot(admin, 'org-units');
     await admin.goto('/org?tab=roster');
     await admin.getByTestId('roster-calendar').waitFor();
+    // The demo's duty shift covers today: the calendar shows it once the roster has loaded.
+    await admin.getByTestId('roster-shift').first().waitFor();
     expect(await admin.getByTestId('roster-shift').count()).toBeGreaterThan(0);
     await shot(admin, 'org-roster');
   });
