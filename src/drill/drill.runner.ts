@@ -4,7 +4,7 @@ import type { IncidentEvent } from '../engine/events.js';
 import { decide, rejectionEvent, type DecideContext } from '../engine/incident.decider.js';
 import { evolve } from '../engine/incident.evolve.js';
 import type { IncidentState } from '../engine/incident.state.js';
-import { fireTimer, pendingTimers } from '../engine/incident.timers.js';
+import { fireDue } from '../engine/incident.timers.js';
 import { seededIds } from '../engine/ids.js';
 import type { Scenario } from './scenario.js';
 
@@ -35,11 +35,9 @@ export function runDrill(scenario: Scenario, plan: Plan): DrillRun {
   };
   /** Fires timers due before `limit` (or at it, when `inclusive`), earliest first. */
   const advance = (limit: number, inclusive: boolean) => {
-    for (;;) {
-      const next = pendingTimers(state, plan)[0];
-      if (!state || !next || next.due > limit || (!inclusive && next.due === limit)) return;
-      append(fireTimer(state, next, { plan, now: next.due, newId }));
-    }
+    const fired = fireDue(state, { plan, newId }, limit, inclusive);
+    events.push(...fired.events);
+    state = fired.state;
   };
 
   for (const step of scenario.steps) {

@@ -2,6 +2,7 @@ import { arrivalClause, type Plan, type TierLevel } from '../plan/plan.js';
 import { Emitter } from './emitter.js';
 import type { IncidentEvent } from './events.js';
 import type { DecideContext } from './incident.decider.js';
+import { evolve } from './incident.evolve.js';
 import { summonUnits } from './incident.rules.js';
 import { summonsOf, type IncidentState } from './incident.state.js';
 
@@ -64,4 +65,27 @@ export function fireTimer(state: IncidentState, timer: Timer, ctx: DecideContext
       break;
   }
   return em.events;
+}
+
+/**
+ * Fires, earliest first, every timer due by `limit` (or before it, when not `inclusive`),
+ * including timers that firing creates. Returns the events in order and the state they fold
+ * to. Pure: the drill runner, the server and the tests advance time with this one loop.
+ */
+export function fireDue(
+  state: IncidentState | null,
+  ctx: Pick<DecideContext, 'plan' | 'newId'>,
+  limit: number,
+  inclusive = true,
+): { events: IncidentEvent[]; state: IncidentState | null } {
+  const events: IncidentEvent[] = [];
+  let current = state;
+  for (;;) {
+    const next = pendingTimers(current, ctx.plan)[0];
+    if (!current || !next || next.due > limit || (!inclusive && next.due === limit)) return { events, state: current };
+    for (const e of fireTimer(current, next, { plan: ctx.plan, newId: ctx.newId, now: next.due })) {
+      events.push(e);
+      current = evolve(current, e);
+    }
+  }
 }

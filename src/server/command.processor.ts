@@ -4,7 +4,7 @@ import type { IncidentEvent, Rejection } from '../engine/events.js';
 import { decide, rejectionEvent } from '../engine/incident.decider.js';
 import { evolve } from '../engine/incident.evolve.js';
 import type { IncidentState } from '../engine/incident.state.js';
-import { fireTimer, pendingTimers } from '../engine/incident.timers.js';
+import { fireDue, pendingTimers } from '../engine/incident.timers.js';
 import { randomIds, type IdKind } from '../engine/ids.js';
 import { eventHash, GENESIS } from '../store/chain.js';
 import type { Store, Trx } from '../store/db.js';
@@ -173,11 +173,7 @@ export class CommandProcessor {
 
     /** Fires the incident's timers due by now, earliest first, before anything else happens to it. */
     const catchUp = async (entry: Loaded) => {
-      for (;;) {
-        const next = entry.state ? pendingTimers(entry.state, entry.plan)[0] : undefined;
-        if (!entry.state || !next || next.due > now) return;
-        await record(entry, fireTimer(entry.state, next, { plan: entry.plan, now, newId: this.newId }), null);
-      }
+      await record(entry, fireDue(entry.state, { plan: entry.plan, newId: this.newId }, now).events, null);
     };
 
     const results: unknown[] = [];

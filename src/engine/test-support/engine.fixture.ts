@@ -6,7 +6,7 @@ import type { IncidentEvent } from '../events.js';
 import { execute } from '../../drill/drill.runner.js';
 import { evolve } from '../incident.evolve.js';
 import type { IncidentState } from '../incident.state.js';
-import { fireTimer, pendingTimers } from '../incident.timers.js';
+import { fireDue } from '../incident.timers.js';
 import { seededIds } from '../ids.js';
 
 /** The shipped plan, loaded once for all engine tests. */
@@ -35,12 +35,7 @@ export class Incident {
   /** Fires every timer due up to `minutes` after T0 (inclusive by default). */
   advance(minutes: number, inclusive = true): IncidentEvent[] {
     const limit = T0 + minutes * MINUTE;
-    const fired: IncidentEvent[] = [];
-    for (;;) {
-      const next = pendingTimers(this.state, this.p)[0];
-      if (!this.state || !next || next.due > limit || (!inclusive && next.due === limit)) break;
-      fired.push(...this.append(fireTimer(this.state, next, { plan: this.p, now: next.due, newId: this.newId })));
-    }
+    const fired = this.append(fireDue(this.state, { plan: this.p, newId: this.newId }, limit, inclusive).events);
     this.now = Math.max(this.now, limit);
     return fired;
   }
