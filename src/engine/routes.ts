@@ -3,7 +3,10 @@ import type { Route } from './events.js';
 import type { IncidentState } from './incident.state.js';
 
 /** The conditions a plan's follow-up routes may name (§4.2), each a pure predicate. */
-export const ROUTE_CONDITIONS: Record<RouteRule['when'], (s: IncidentState) => boolean> = {
+/** What a route depends on: the same for an incident and a walk-in visit. */
+export type RouteFacts = Pick<IncidentState, 'category' | 'concluded' | 'major' | 'units'>;
+
+export const ROUTE_CONDITIONS: Record<RouteRule['when'], (s: RouteFacts) => boolean> = {
   category_accusation: (s) => s.category === 'accusation',
   marked_concluded: (s) => s.concluded,
   marked_major: (s) => s.major,
@@ -16,7 +19,7 @@ export const ROUTE_CONDITIONS: Record<RouteRule['when'], (s: IncidentState) => b
  * A unit never handles a complaint about itself (safeguards 6): if the handler is among the
  * accused units, the case goes to the route's forwarding unit (the inspection team).
  */
-export function chooseRoute(plan: Plan, s: IncidentState): { route: Route; handler: string; clause: string } {
+export function chooseRoute(plan: Plan, s: RouteFacts): { route: Route; handler: string; clause: string } {
   const rule = plan.routes.find((r) => ROUTE_CONDITIONS[r.when](s)) ?? plan.routes.at(-1)!;
   const first = s.units[0]!;
   let handler: string;

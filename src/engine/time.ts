@@ -49,3 +49,18 @@ export function zoneOffset(ms: number, timeZone: string): string {
   offsetCache.set(key, offset);
   return offset;
 }
+
+/**
+ * The same time of day `days` working days later, in a time zone: Saturdays and Sundays do
+ * not count (public holidays are not known to the product). Pure.
+ */
+export function addWorkingDays(ms: number, days: number, timeZone: string): number {
+  let t = ms;
+  let left = days;
+  while (left > 0) {
+    t += 86_400_000;
+    const local = new Date(t + offsetMinutes(zoneOffset(t, timeZone)) * 60_000).getUTCDay();
+    if (local !== 0 && local !== 6) left--;
+  }
+  return t;
+}

@@ -97,6 +97,15 @@ export function compilePlan(file: PlanFile, org: OrganizationFile): Plan {
     approvers: new Set(file.discipline.measures.approvers),
     informed: file.working_group.informed_on_activation,
     routes: file.follow_up.routes.map(({ route, when, handler, clause }) => ({ route, when, handler, clause })),
-    deadlines: { acceptance: ms(file.follow_up.deadlines.acceptance), handling: ms(file.follow_up.deadlines.handling) },
+    deadlines: {
+      acceptance: ms(file.follow_up.deadlines.acceptance),
+      handling: ms(file.follow_up.deadlines.handling),
+      extension: ms(file.follow_up.deadlines.extension),
+      reviewRequest: ms(file.follow_up.deadlines.review_request),
+      reviewDecision: ms(file.follow_up.deadlines.review_decision),
+      objectionWorkingDays: file.follow_up.deadlines.objection_working_days,
+      reminder: ms(file.follow_up.deadlines.reminder ?? '3d'),
+    },
+    representativesMax: file.follow_up.representatives_max,
   });
 }

@@ -160,6 +160,8 @@ export const PlanSchema = z.strictObject({
       review_request: Duration,
       review_decision: Duration,
       objection_working_days: z.number().int().positive(),
+      /** Reminder before each case deadline; default 3 days. */
+      reminder: Duration.optional(),
     }),
     representatives_max: z.number().int().positive(),
   }),

@@ -43,7 +43,19 @@ export interface Plan {
   readonly approvers: ReadonlySet<string>;
   readonly informed: readonly string[];
   readonly routes: readonly RouteRule[];
-  readonly deadlines: { readonly acceptance: number; readonly handling: number };
+  /** The petition regulation's time limits for cases (rules.md), ms; objection in working days. */
+  readonly deadlines: {
+    readonly acceptance: number;
+    readonly handling: number;
+    readonly extension: number;
+    readonly reviewRequest: number;
+    readonly reviewDecision: number;
+    readonly objectionWorkingDays: number;
+    /** How long before a deadline its handler is reminded. */
+    readonly reminder: number;
+  };
+  /** Most representatives a collective visit elects (Art. 20). */
+  readonly representativesMax: number;
 }
 
 /** The tier for a head count (§4.1 table). Pure. */

@@ -55,7 +55,7 @@ for (const dialect of DIALECTS) {
       const id = opened.kind === 'accepted' ? opened.state.id : '';
       const outcome = await processor.submit(id, { do: 'leave', role: 'town-tanggou/principal' }, actor);
       expect(outcome).toMatchObject({ kind: 'rejected', rejection: { code: 'not_summoned' } });
-      const rows = await eventsRepository.ofIncident(store.db, id);
+      const rows = await eventsRepository.ofStream(store.db, 'incident', id);
       expect(rows.map((r) => r.type)).toEqual(['incident_reported', 'command_rejected']);
     });
 
@@ -66,7 +66,7 @@ for (const dialect of DIALECTS) {
         Array.from({ length: 50 }, (_, i) => processor.submit(id, { do: 'note', text: `update ${i}` }, actor)),
       );
       expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
-      const rows = await eventsRepository.ofIncident(store.db, id);
+      const rows = await eventsRepository.ofStream(store.db, 'incident', id);
       const notes = rows.filter((r) => r.type === 'note_posted').map((r) => JSON.parse(r.data).text as string);
       expect(notes.sort()).toEqual(Array.from({ length: 50 }, (_, i) => `update ${i}`).sort());
       expect(rows.map((r) => r.version)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
@@ -79,7 +79,7 @@ for (const dialect of DIALECTS) {
       now = T0 + 60 * MINUTE;
       await processor.fireDueTimers();
       await processor.fireDueTimers();
-      const rows = await eventsRepository.ofIncident(store.db, id);
+      const rows = await eventsRepository.ofStream(store.db, 'incident', id);
       const fired = rows.filter((r) => r.type !== 'incident_reported').map((r) => [r.type, r.at]);
       expect(fired).toEqual([
         ['guidance_window_expired', T0 + 10 * MINUTE],

@@ -6,24 +6,16 @@ import { evolve } from '../engine/incident.evolve.js';
 import type { IncidentState } from '../engine/incident.state.js';
 import { fireDue, pendingTimers } from '../engine/incident.timers.js';
 import { randomIds, type IdKind } from '../engine/ids.js';
-import { eventHash, GENESIS } from '../store/chain.js';
+import { caseFromIncident } from '../engine/case.decider.js';
 import type { Store, Trx } from '../store/db.js';
-import { casesRepository } from '../store/cases.repository.js';
-import { eventsRepository } from '../store/events.repository.js';
+import { LogWriter, type Actor } from '../store/event.log.js';
 import { incidentsRepository } from '../store/incidents.repository.js';
 import { orgRepository } from '../store/org.repository.js';
-import type { NewEventRow } from '../store/schema.js';
 import { timersRepository } from '../store/timers.repository.js';
+import { registerCase } from './case.processor.js';
 import type { PlanRegistry } from './plan.registry.js';
 
-/** Who issued a command: recorded on every event it causes. `null` for the plan's own timers. */
-export interface Actor {
-  userId: string;
-  username: string;
-  role: string | null;
-  /** Staff recording an action for the person holding `role` (e.g. checking them in). */
-  onBehalf: boolean;
-}
+export type { Actor };
 
 /**
  * Decides who acts, against the incident as it stands when the command applies (inside the
@@ -127,14 +119,10 @@ export class CommandProcessor {
   }
 
   private async process(trx: Trx, batch: Job[]): Promise<{ results: unknown[]; lastSeq: number }> {
-    await this.store.lockWrites(trx);
-    const head = await eventsRepository.head(trx);
-    let seq = head.seq;
-    let hash = head.hash ?? GENESIS;
-    const rows: NewEventRow[] = [];
-    const touched = new Map<string, Loaded>();
-    const cases: { incident: string; event: Extract<IncidentEvent, { type: 'case_opened' }> }[] = [];
     const now = this.clock();
+    const log = await LogWriter.open(this.store, trx, now);
+    const touched = new Map<string, Loaded>();
+    const cases: { incident: IncidentState; plan: Plan; event: Extract<IncidentEvent, { type: 'case_opened' }> }[] = [];
 
     const load = async (id: string): Promise<Loaded | undefined> => {
       const known = touched.get(id);
@@ -151,23 +139,8 @@ export class CommandProcessor {
       for (const raw of events) {
         const event = raw.type === 'summons_issued' ? await this.withHolders(trx, entry.plan, raw) : raw;
         entry.state = evolve(entry.state, event);
-        const { type, at, ...data } = event;
-        const row = {
-          seq: ++seq,
-          incident_id: entry.state.id,
-          version: entry.state.version,
-          type,
-          at,
-          data: JSON.stringify(data),
-          actor_user: actor?.username ?? null,
-          actor_role: actor?.role ?? null,
-          on_behalf: actor?.onBehalf ? 1 : 0,
-          recorded_at: now,
-        };
-        const rowHash = eventHash(hash, row);
-        rows.push({ ...row, prev_hash: hash, hash: rowHash });
-        hash = rowHash;
-        if (event.type === 'case_opened') cases.push({ incident: entry.state.id, event });
+        log.append('incident', entry.state.id, entry.state.version, event, actor);
+        if (event.type === 'case_opened') cases.push({ incident: entry.state, plan: entry.plan, event });
       }
     };
 
@@ -179,7 +152,7 @@ export class CommandProcessor {
     const results: unknown[] = [];
     for (const job of batch) {
       if (job.kind === 'timers') {
-        const ids = await timersRepository.claimDue(trx, this.store.dialect, now);
+        const ids = await timersRepository.claimDue(trx, this.store.dialect, 'incident', now);
         for (const id of ids) {
           const entry = await load(id);
           if (entry) await catchUp(entry);
@@ -223,26 +196,12 @@ export class CommandProcessor {
       const state = entry.state!;
       await incidentsRepository.save(trx, state, entry.isNew, now);
       const timers = pendingTimers(state, entry.plan);
-      if (timerKey(timers) !== entry.timers) await timersRepository.replace(trx, state.id, timers);
+      if (timerKey(timers) !== entry.timers) await timersRepository.replace(trx, 'incident', state.id, timers);
       entry.isNew = false;
     }
-    for (const { incident, event: c } of cases) {
-      await casesRepository.insert(trx, {
-        id: c.case,
-        incident_id: incident,
-        tracking_code: c.tracking_code,
-        route: c.route,
-        handler: c.handler,
-        opened_at: c.at,
-        accept_by: c.accept_by,
-        due: c.due,
-      });
-    }
-    if (rows.length) {
-      await eventsRepository.append(trx, rows, { seq, hash });
-      await this.store.notify(trx, seq);
-    }
-    return { results, lastSeq: rows.length ? seq : 0 };
+    // Safeguards 1: the grievance becomes a case with its own stream, in this same transaction.
+    for (const { incident, plan, event } of cases) await registerCase(trx, log, caseFromIncident(incident, event), plan, now);
+    return { results, lastSeq: await log.flush() };
   }
 
   /** Names who holds a summoned role at that moment: the roster for duty roles (§4.1 值班局领导). */

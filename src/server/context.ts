@@ -6,6 +6,7 @@ import { accountability, incidentView } from '../engine/incident.view.js';
 import type { Store } from '../store/db.js';
 import type { EventRow } from '../store/schema.js';
 import type { Principal } from './auth/permissions.js';
+import type { CaseProcessor } from './case.processor.js';
 import type { CommandProcessor } from './command.processor.js';
 import type { EventHub } from './event.hub.js';
 import type { PlanRegistry } from './plan.registry.js';
@@ -16,6 +17,8 @@ export interface Services {
   store: Store;
   plans: PlanRegistry;
   processor: CommandProcessor;
+  /** Follow-up cases: commands, timers, personal data. */
+  cases: CaseProcessor;
   hub: EventHub;
   clock: () => number;
   /** Heartbeat interval of the live stream, ms. */
@@ -55,13 +58,21 @@ export function presentIncident(state: IncidentState, plan: Plan) {
 
 const TIME_FIELDS = new Set(['deadline', 'accept_by', 'due', 'since']);
 
+/**
+ * Whether an event belongs in the shared event feed that every signed-in user reads:
+ * incidents and the early-warning register do; a case's events are shown only to its
+ * handlers (an accused unit must never see a complaint about itself, safeguards 6).
+ */
+export const inFeed = (row: EventRow): boolean => row.stream !== 'case';
+
 /** A stored event as the API shows it. */
 export function presentEvent(row: EventRow, t: (ms: number) => string) {
   const data = JSON.parse(row.data) as Record<string, unknown>;
   for (const k of Object.keys(data)) if (TIME_FIELDS.has(k) && typeof data[k] === 'number') data[k] = t(data[k] as number);
   return {
     seq: Number(row.seq),
-    incident: row.incident_id,
+    stream: row.stream,
+    ...(row.stream === 'incident' ? { incident: row.stream_id } : { [row.stream]: row.stream_id }),
     version: row.version,
     at: t(Number(row.at)),
     type: row.type,

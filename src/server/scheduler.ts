@@ -1,6 +1,9 @@
 import type { Store } from '../store/db.js';
 import { timersRepository } from '../store/timers.repository.js';
-import type { CommandProcessor } from './command.processor.js';
+/** Something whose durable timers the scheduler fires: incidents, cases. */
+export interface TimerSource {
+  fireDueTimers(): Promise<number>;
+}
 
 /** setTimeout's largest delay; longer waits are taken in steps. */
 const MAX_DELAY = 2 ** 31 - 1;
@@ -20,7 +23,7 @@ export class Scheduler {
 
   constructor(
     private readonly store: Store,
-    private readonly processor: CommandProcessor,
+    private readonly sources: readonly TimerSource[],
     private readonly clock: () => number = Date.now,
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
@@ -46,7 +49,7 @@ export class Scheduler {
   private async tick(): Promise<void> {
     if (this.stopped) return;
     const run = this.busy.then(async () => {
-      await this.processor.fireDueTimers();
+      for (const source of this.sources) await source.fireDueTimers();
       await this.plan();
     });
     this.busy = run.catch(this.onError);

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { openStore, type Store } from '../store/db.js';
 import { buildApp } from './app.js';
+import { CaseProcessor } from './case.processor.js';
 import { CommandProcessor } from './command.processor.js';
+import { newKey, Sealer } from './personal.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { EventHub } from './event.hub.js';
@@ -28,13 +30,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const users = await store.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
 
   const processor = new CommandProcessor(store, plans, clock);
+  const sealer = new Sealer(config.dataKey ?? (await localDataKey(config.db)));
+  const cases = new CaseProcessor(store, plans, { retentionDays: config.retentionDays, sealer }, clock);
   const hub = new EventHub(store);
   await hub.start();
   const app = await buildApp(
-    { store, plans, processor, hub, clock, heartbeatMs: config.heartbeatMs },
+    { store, plans, processor, cases, hub, clock, heartbeatMs: config.heartbeatMs },
     { logger: { level: config.logLevel } },
   );
-  const scheduler = new Scheduler(store, processor, clock, (err) => app.log.error({ err }, 'timer scheduler'));
+  const scheduler = new Scheduler(store, [processor, cases], clock, (err) => app.log.error({ err }, 'timer scheduler'));
   const address = await app.listen({ port: config.port, host: config.host });
   await scheduler.start();
 
@@ -57,4 +61,22 @@ export async function startServer(config: Config): Promise<RunningServer> {
       return stopping;
     },
   };
+}
+
+/**
+ * Without YINGJI_DATA_KEY, the personal data key lives in a file beside the SQLite database
+ * (or under ./data), created once with owner-only permissions. Production sets the key.
+ */
+async function localDataKey(db: string): Promise<string> {
+  const { mkdir, readFile, writeFile } = await import('node:fs/promises');
+  const path = await import('node:path');
+  const file = db.startsWith('sqlite:') && !db.includes(':memory:') ? path.join(path.dirname(db.slice('sqlite:'.length)), 'personal-data.key') : path.join('data', 'personal-data.key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    await mkdir(path.dirname(file), { recursive: true });
+    const key = newKey();
+    await writeFile(file, key + '\n', { mode: 0o600, flag: 'wx' }).catch(async () => undefined);
+    return (await readFile(file, 'utf8')).trim();
+  }
 }

@@ -12,7 +12,9 @@ export const GENESIS = '0'.repeat(64);
 export function eventHash(prev: string, row: Omit<EventRow, 'hash' | 'prev_hash'>): string {
   const content = canonicalJson({
     seq: row.seq,
-    incident_id: row.incident_id,
+    // The first format named the stream id `incident_id`; kept so existing hashes still verify.
+    incident_id: row.stream_id,
+    ...(row.stream !== 'incident' && { stream: row.stream }),
     version: row.version,
     type: row.type,
     at: row.at,

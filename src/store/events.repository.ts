@@ -1,5 +1,5 @@
 import type { Db, Trx } from './db.js';
-import type { EventRow, NewEventRow } from './schema.js';
+import type { EventRow, NewEventRow, StreamKind } from './schema.js';
 
 /** Queries over the append-only event log. Events are only ever inserted. */
 export const eventsRepository = {
@@ -23,7 +23,8 @@ export const eventsRepository = {
     return db.selectFrom('events').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
   },
 
-  async ofIncident(db: Db, incidentId: string): Promise<EventRow[]> {
-    return db.selectFrom('events').selectAll().where('incident_id', '=', incidentId).orderBy('version').execute();
+  /** One stream's events (an incident's, a case's, a risk's), in order. */
+  async ofStream(db: Db, stream: StreamKind, id: string): Promise<EventRow[]> {
+    return db.selectFrom('events').selectAll().where('stream_id', '=', id).where('stream', '=', stream).orderBy('version').execute();
   },
 };

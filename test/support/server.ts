@@ -1,7 +1,9 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { DEFAULT_PLAN_FILE } from '../../src/plan/plan.loader.js';
 import { buildApp } from '../../src/server/app.js';
+import { CaseProcessor } from '../../src/server/case.processor.js';
 import { CommandProcessor } from '../../src/server/command.processor.js';
+import { Sealer } from '../../src/server/personal.js';
 import { seedDemo } from '../../src/server/demo.js';
 import { EventHub } from '../../src/server/event.hub.js';
 import { PlanRegistry } from '../../src/server/plan.registry.js';
@@ -9,6 +11,10 @@ import { openStore, type Store } from '../../src/store/db.js';
 import { freshDatabase } from './databases.js';
 
 export const DEMO_PASSWORD = 'demo-password-for-tests';
+/** The personal data key of test apps (32 bytes, hex). */
+export const TEST_DATA_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+/** Days test apps keep personal data after a case closes. */
+export const RETENTION_DAYS = 30;
 
 /** An app on a fresh database with the demo organization, and a controllable clock. */
 export interface TestApp {
@@ -16,6 +22,7 @@ export interface TestApp {
   store: Store;
   plans: PlanRegistry;
   processor: CommandProcessor;
+  cases: CaseProcessor;
   clock: { now: number };
   close(): Promise<void>;
 }
@@ -29,15 +36,17 @@ export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse
   const plan = await plans.bootstrap(DEFAULT_PLAN_FILE, null);
   await seedDemo(store, plan, DEMO_PASSWORD, now());
   const processor = new CommandProcessor(store, plans, now);
+  const cases = new CaseProcessor(store, plans, { retentionDays: RETENTION_DAYS, sealer: new Sealer(TEST_DATA_KEY) }, now);
   const hub = new EventHub(store);
   await hub.start();
-  const app = await buildApp({ store, plans, processor, hub, clock: now, heartbeatMs: 1000 }, { logger: false });
+  const app = await buildApp({ store, plans, processor, cases, hub, clock: now, heartbeatMs: 1000 }, { logger: false });
   await app.ready();
   return {
     app,
     store,
     plans,
     processor,
+    cases,
     clock,
     async close() {
       await hub.stop();
@@ -52,12 +61,15 @@ export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse
 export class Client {
   private cookie = '';
   csrf = '';
+  /** Set by `as`: a client that signs in again when its session expired (tests jump days ahead). */
+  private login: { username: string; password: string } | null = null;
   constructor(private readonly app: FastifyInstance) {}
 
-  static async as(app: FastifyInstance, username: string, password = DEMO_PASSWORD): Promise<Client> {
+  static async as(app: FastifyInstance, username: string, password = DEMO_PASSWORD, opts: { renew?: boolean } = {}): Promise<Client> {
     const c = new Client(app);
     const res = await c.post('/api/login', { username, password });
     if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+    if (opts.renew) c.login = { username, password };
     return c;
   }
 
@@ -76,6 +88,10 @@ export class Client {
     const set = res.cookies.find((c) => c.name === 'yingji_session');
     if (set) this.cookie = `yingji_session=${set.value}`;
     if (url === '/api/login' && res.statusCode === 200) this.csrf = res.json().csrf_token;
+    if (res.statusCode === 401 && this.login && url !== '/api/login') {
+      const again = await this.request('POST', '/api/login', this.login);
+      if (again.statusCode === 200) return this.request(method, url, body, headers);
+    }
     return res;
   }
 

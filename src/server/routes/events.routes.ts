@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventsRepository } from '../../store/events.repository.js';
 import type { EventRow } from '../../store/schema.js';
-import { countyTime, presentEvent, principal, type Services } from '../context.js';
+import { countyTime, inFeed, presentEvent, principal, type Services } from '../context.js';
 
 /** The event log: a page after a sequence number, and the live stream (Server-Sent Events). */
 export function eventRoutes(app: FastifyInstance, s: Services): void {
@@ -11,7 +11,7 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
 
   const present = async (rows: EventRow[]) => {
     const t = countyTime(await s.plans.current());
-    return rows.map((row) => presentEvent(row, t));
+    return rows.filter(inFeed).map((row) => presentEvent(row, t));
   };
 
   r.get(
@@ -65,6 +65,7 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
           const seq = Number(row.seq);
           if (seq <= sent) continue;
           sent = seq;
+          if (!inFeed(row)) continue;
           out += `id: ${seq}\ndata: ${JSON.stringify(presentEvent(row, t))}\n\n`;
         }
         if (out) res.write(out);

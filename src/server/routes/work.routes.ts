@@ -66,7 +66,7 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
     const row = await incidentsRepository.get(s.store.db, req.params.id);
     if (!row) throw notFound(`incident ${req.params.id}`);
     const t = countyTime(await s.plans.byDigest(row.digest));
-    return (await eventsRepository.ofIncident(s.store.db, req.params.id)).map((e) => presentEvent(e, t));
+    return (await eventsRepository.ofStream(s.store.db, 'incident', req.params.id)).map((e) => presentEvent(e, t));
   });
 
   r.get('/api/incidents/:id/allowed', { schema: { params: Id, tags: ['incidents'], summary: 'What the signed-in user may do on this incident now' } }, async (req) => {

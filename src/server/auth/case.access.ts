@@ -1,0 +1,100 @@
+import type { CaseCommand, CaseCommandName } from '../../engine/case.commands.js';
+import type { CaseState } from '../../engine/case.state.js';
+import type { Plan } from '../../plan/plan.js';
+import { unitOf } from '../../plan/plan.js';
+import type { Principal } from './permissions.js';
+
+/** Kinds of unit that coordinate, lead or review follow-up work: they see every case that is not a report against officials. */
+const COORDINATING_KINDS = new Set(['petition', 'coordination', 'leadership']);
+/** Who registers walk-in visits and records review requests: the petition bureau and the joint office. */
+const INTAKE = ['petition-bureau', 'joint-office'];
+/** The organs that see reports against officials (Art. 30, safeguards 6). */
+const DISCIPLINE_KIND = 'discipline';
+
+const unitsOf = (p: Principal) => new Set(p.roles.map(unitOf));
+
+/** Whether a role or unit handler is held by the principal. */
+function handles(p: Principal, handler: string): boolean {
+  return handler.includes('/') ? p.roles.includes(handler) : unitsOf(p).has(handler);
+}
+
+/**
+ * Who may see a case. A report or accusation against officials is seen only by the discipline
+ * commission and the units it was forwarded to (the inspection team), never by a unit it
+ * accuses (safeguards 6), not even through coordination roles. Other cases are seen by their
+ * handler, the units concerned, the units it passed through and the coordinating units.
+ */
+export function maySee(p: Principal, s: CaseState, plan: Plan): boolean {
+  if (p.admin) return true;
+  const mine = unitsOf(p);
+  const accusation = s.category === 'accusation' || s.route === 'discipline_inspection';
+  if (accusation) {
+    if (s.units.some((u) => mine.has(u))) return false;
+    return handles(p, s.handler) || [...mine].some((u) => plan.units.get(u)?.kind === DISCIPLINE_KIND) || s.forwards.some((f) => mine.has(f.to));
+  }
+  if (handles(p, s.handler)) return true;
+  if ([...mine].some((u) => COORDINATING_KINDS.has(plan.units.get(u)?.kind ?? ''))) return true;
+  const involved = [...s.units, ...s.forwards.flatMap((f) => [f.from, f.to]), ...(s.reception?.units ?? [])];
+  return involved.some((u) => mine.has(u)) || (s.reception?.leader ? p.roles.includes(s.reception.leader) : false);
+}
+
+/** Whether the principal is one of the case's handlers: acts on it and may read personal data. */
+export function isHandler(p: Principal, s: CaseState): boolean {
+  if (p.admin) return true;
+  if (s.category === 'accusation' && s.units.some((u) => unitsOf(p).has(u))) return false;
+  return handles(p, s.handler);
+}
+
+const WHO: Record<Exclude<CaseCommandName, 'rate'>, (p: Principal, s: CaseState | null, plan: Plan, c: CaseCommand) => boolean> = {
+  register: (p) => INTAKE.some((u) => unitsOf(p).has(u)),
+  accept: (p, s) => isHandler(p, s!),
+  not_accept: (p, s) => isHandler(p, s!),
+  forward: (p, s) => isHandler(p, s!) || (s!.route !== 'discipline_inspection' && INTAKE.some((u) => unitsOf(p).has(u))),
+  object: (p, s) => isHandler(p, s!),
+  // The head approves by issuing it: the user must hold the approving role.
+  extend: (p, s, _plan, c) => isHandler(p, s!) && c.do === 'extend' && (p.admin || p.roles.includes(c.approved_by)),
+  schedule_reception: (p, s) => isHandler(p, s!) || unitsOf(p).has('joint-office'),
+  record_reception: (p, s) => isHandler(p, s!) || unitsOf(p).has('joint-office'),
+  hand_over: (p, s) => isHandler(p, s!),
+  opinion: (p, s) => isHandler(p, s!),
+  reply: (p, s) => isHandler(p, s!),
+  request_review: (p, s) => isHandler(p, s!) || INTAKE.some((u) => unitsOf(p).has(u)),
+  // The next level decides a review: the joint office or a county leader, not the unit reviewed.
+  decide_review: (p, s, plan) => !handles(p, s!.handler) && (unitsOf(p).has('joint-office') || p.roles.some((r) => plan.approvers.has(r))),
+};
+
+const WHY: Record<Exclude<CaseCommandName, 'rate'>, string> = {
+  register: 'the petition bureau or the joint office registers visits',
+  accept: 'the handling unit decides acceptance (Art. 22)',
+  not_accept: 'the handling unit decides acceptance (Art. 22)',
+  forward: 'the handling unit or the petition bureau forwards a case (Art. 23)',
+  object: 'the unit the case was forwarded to may object (Art. 23)',
+  extend: 'the head of the handling unit approves an extension (Art. 34)',
+  schedule_reception: 'the handler or the joint office arranges receptions (§4.2)',
+  record_reception: 'the handler or the joint office records receptions (§4.2)',
+  hand_over: 'the handling unit records the hand-over (§4.2)',
+  opinion: 'the handling unit gives the opinion (Art. 32)',
+  reply: 'the handling unit replies (Art. 32)',
+  request_review: 'the handling unit or the petition bureau records a review request (Art. 35)',
+  decide_review: 'the next level — the joint office or a county leader — decides a review (Art. 35, 36)',
+};
+
+/**
+ * Whether the principal may issue a case command (a 403 otherwise). `rate` is the petitioner's,
+ * through the public tracking page only. The plan's rules are the engine's (409).
+ */
+export function mayIssueCase(p: Principal, c: CaseCommand, s: CaseState | null, plan: Plan): { ok: true } | { ok: false; reason: string } {
+  if (c.do === 'rate') return { ok: false, reason: 'the petitioner rates the handling on the tracking page' };
+  if (s && !maySee(p, s, plan)) return { ok: false, reason: 'this case is not visible to you' };
+  if (p.admin) return { ok: true };
+  return WHO[c.do](p, s, plan, c) ? { ok: true } : { ok: false, reason: WHY[c.do] };
+}
+
+/** The role a case action is recorded under: the handling role the user holds, else their first. */
+export function actingRole(p: Principal, s: CaseState | null): string | null {
+  if (s) {
+    const own = p.roles.find((r) => (s.handler.includes('/') ? r === s.handler : unitOf(r) === s.handler));
+    if (own) return own;
+  }
+  return p.roles[0] ?? null;
+}

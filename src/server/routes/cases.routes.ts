@@ -1,0 +1,167 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CASE_COMMAND_SHAPES, CaseCommand } from '../../engine/case.commands.js';
+import { decideCase } from '../../engine/case.decider.js';
+import type { CaseState } from '../../engine/case.state.js';
+import { caseView } from '../../engine/case.view.js';
+import type { Plan } from '../../plan/plan.js';
+import { handlerName } from '../../i18n/describe.js';
+import { casesRepository } from '../../store/cases.repository.js';
+import { eventsRepository } from '../../store/events.repository.js';
+import { actingRole, isHandler, mayIssueCase, maySee } from '../auth/case.access.js';
+import type { Principal } from '../auth/permissions.js';
+import type { CaseOutcome } from '../case.processor.js';
+import { countyTime, presentEvent, principal, type Services } from '../context.js';
+import { ApiError, notFound } from '../errors.js';
+import { PersonalData } from '../personal.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+/** A walk-in registration: the `register` command plus optional personal data (sealed at rest). */
+const RegisterBody = z.strictObject({ do: z.literal('register').optional(), ...CASE_COMMAND_SHAPES.register, personal: PersonalData.optional() });
+
+/** The case as the API shows it to someone who may see it. */
+export function presentCase(st: CaseState, plan: Plan, now: number) {
+  return {
+    ...caseView(st, countyTime(plan), now),
+    handler_name: { zh: handlerName(plan, st.handler, 'zh'), en: handlerName(plan, st.handler, 'en') },
+  };
+}
+
+/** Commands the principal may issue on the case now, asked of the permission layer and the case engine. */
+function allowedCommands(p: Principal, st: CaseState, plan: Plan, now: number): string[] {
+  const ctx = { plan, now, newId: () => 'probe' };
+  const head = st.handler.includes('/') ? st.handler : `${st.handler}/principal`;
+  const probes: CaseCommand[] = [
+    { do: 'accept' },
+    { do: 'not_accept', reason: 'probe' },
+    { do: 'forward', to: plan.file.follow_up.routes.find((r) => r.route === st.route)?.may_forward_to?.[0] ?? '__any__', reason: 'probe' },
+    { do: 'object', reason: 'probe' },
+    { do: 'extend', days: 1, reason: 'probe', approved_by: head },
+    { do: 'schedule_reception', on: 'probe', place: 'probe', units: [] },
+    { do: 'record_reception', summary: 'probe' },
+    { do: 'hand_over', note: 'probe' },
+    { do: 'opinion', kind: 'explains', text: 'probe' },
+    { do: 'reply' },
+    { do: 'request_review' },
+    { do: 'decide_review', result: 'upheld', text: 'probe' },
+  ];
+  return probes
+    .filter((c) => {
+      if (c.do === 'forward' && c.to === '__any__') {
+        // Any other unit will do for the probe: forwarding is offered while the case awaits acceptance.
+        const other = [...plan.units.keys()].find((u) => u !== st.handler && !st.units.includes(u));
+        if (!other) return false;
+        c = { ...c, to: other };
+      }
+      if (c.do === 'extend' && !(p.admin || p.roles.includes(head))) return false;
+      return mayIssueCase(p, c, st, plan).ok && decideCase(st, c, ctx).ok;
+    })
+    .map((c) => c.do);
+}
+
+/**
+ * Follow-up cases (§4.2): walk-in registration, the work list, one case with its timeline and
+ * the actions open to the user, commands, and the audited read of personal data.
+ */
+export function caseRoutes(app: FastifyInstance, s: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  const run = (p: Principal, caseId: string | null, command: CaseCommand, personal?: PersonalData) =>
+    s.cases.submit(
+      caseId,
+      command,
+      (st, plan) => {
+        const ok = mayIssueCase(p, command, st, plan);
+        if (!ok.ok) return { forbidden: ok.reason };
+        return { userId: p.userId, username: p.username, role: actingRole(p, st), onBehalf: false };
+      },
+      personal,
+    );
+
+  const answer = (o: CaseOutcome) => {
+    if (o.kind === 'not_found') throw notFound('case');
+    if (o.kind === 'forbidden') throw new ApiError('forbidden', o.reason);
+    if (o.kind === 'rejected') throw new ApiError('rejected', o.rejection.reason, { reason: o.rejection.code });
+    return presentCase(o.state, o.plan, s.clock());
+  };
+
+  /** Loads a case the principal may see; an invisible case is "not found", so its existence does not leak. */
+  const load = async (p: Principal, id: string) => {
+    const st = await casesRepository.get(s.store.db, id);
+    const plan = st && (await s.plans.byDigest(st.plan.digest));
+    if (!st || !plan || !maySee(p, st, plan)) throw notFound('case');
+    return { st, plan };
+  };
+
+  r.get(
+    '/api/cases',
+    {
+      schema: {
+        querystring: z.object({ scope: z.enum(['mine', 'all']).default('mine'), open: z.enum(['1', '0']).default('1') }),
+        tags: ['cases'],
+        summary: 'The work list: cases the user handles (or may see), nearest deadline first',
+      },
+    },
+    async (req) => {
+      const p = principal(req);
+      const now = s.clock();
+      const states = await casesRepository.list(s.store.db, { open: req.query.open === '1', limit: 2000 });
+      const shown: ReturnType<typeof presentCase>[] = [];
+      for (const st of states) {
+        const plan = await s.plans.byDigest(st.plan.digest);
+        if (req.query.scope === 'mine' ? isHandler(p, st) : maySee(p, st, plan)) shown.push(presentCase(st, plan, now));
+        if (shown.length === 500) break;
+      }
+      return shown;
+    },
+  );
+
+  r.post('/api/cases', { schema: { body: RegisterBody, tags: ['cases'], summary: 'Register a walk-in visit as a case' } }, async (req, reply) => {
+    const p = principal(req);
+    const { personal, ...rest } = req.body;
+    const view = answer(await run(p, null, { ...rest, do: 'register' } as CaseCommand, personal));
+    reply.code(201);
+    return view;
+  });
+
+  r.get('/api/cases/:id', { schema: { params: IdParams, tags: ['cases'], summary: 'One case, its timeline and the actions open to the user' } }, async (req) => {
+    const p = principal(req);
+    const { st, plan } = await load(p, req.params.id);
+    const t = countyTime(plan);
+    const events = await eventsRepository.ofStream(s.store.db, 'case', st.id);
+    return {
+      ...presentCase(st, plan, s.clock()),
+      handler_of: isHandler(p, st),
+      allowed: allowedCommands(p, st, plan, s.clock()),
+      events: events.map((e) => presentEvent(e, t)),
+    };
+  });
+
+  r.post(
+    '/api/cases/:id/commands',
+    { schema: { params: IdParams, body: CaseCommand, tags: ['cases'], summary: 'Issue one case command; 409 with the reason when the rules refuse it' } },
+    async (req) => {
+      const p = principal(req);
+      const command = req.body as CaseCommand;
+      if (command.do === 'register') throw new ApiError('bad_request', 'use POST /api/cases to register a visit');
+      await load(p, req.params.id);
+      return answer(await run(p, req.params.id, command));
+    },
+  );
+
+  r.get(
+    '/api/cases/:id/personal',
+    {
+      schema: { params: IdParams, querystring: z.object({ purpose: z.string().trim().min(1).max(200).default('case handling') }), tags: ['cases'], summary: "The petitioner's name and phone, for the case's handlers; every read is recorded" },
+    },
+    async (req) => {
+      const p = principal(req);
+      const { st } = await load(p, req.params.id);
+      if (!isHandler(p, st)) throw new ApiError('forbidden', "only the case's handlers see the petitioner's personal data");
+      const data = await s.cases.readPersonal(st.id, { userId: p.userId, username: p.username, role: actingRole(p, st), onBehalf: false }, req.query.purpose);
+      if (!data) throw new ApiError('not_found', st.personalErasedAt !== null ? 'the personal data was erased after the retention period' : 'no personal data was recorded for this case', { erased: st.personalErasedAt !== null });
+      return data;
+    },
+  );
+}

@@ -1,0 +1,71 @@
+import { eventHash, GENESIS } from './chain.js';
+import type { Store, Trx } from './db.js';
+import { eventsRepository } from './events.repository.js';
+import type { NewEventRow, StreamKind } from './schema.js';
+
+/** Who caused an event: recorded on it. `null` for the plan's own timers. */
+export interface Actor {
+  userId: string;
+  username: string;
+  role: string | null;
+  /** Staff recording an action for the person holding `role` (e.g. checking them in). */
+  onBehalf: boolean;
+}
+
+/** An engine event of any stream: a type, an instant, and its data. */
+export interface StreamEvent {
+  type: string;
+  at: number;
+}
+
+/**
+ * Appends events to the hash-chained log inside one transaction. Open it after taking the
+ * store's write lock; `flush` writes the rows and the new chain head and announces them.
+ * Every state change of every stream goes through here, in the transaction of the change.
+ */
+export class LogWriter {
+  private readonly rows: NewEventRow[] = [];
+
+  private constructor(
+    private readonly store: Store,
+    private readonly trx: Trx,
+    private seq: number,
+    private hash: string,
+    private readonly now: number,
+  ) {}
+
+  static async open(store: Store, trx: Trx, now: number): Promise<LogWriter> {
+    await store.lockWrites(trx);
+    const head = await eventsRepository.head(trx);
+    return new LogWriter(store, trx, head.seq, head.hash ?? GENESIS, now);
+  }
+
+  /** Chains one event of a stream at the stream's new version. */
+  append(stream: StreamKind, id: string, version: number, event: StreamEvent, actor: Actor | null): void {
+    const { type, at, ...data } = event;
+    const row = {
+      seq: ++this.seq,
+      stream,
+      stream_id: id,
+      version,
+      type,
+      at,
+      data: JSON.stringify(data),
+      actor_user: actor?.username ?? null,
+      actor_role: actor?.role ?? null,
+      on_behalf: actor?.onBehalf ? 1 : 0,
+      recorded_at: this.now,
+    };
+    const hash = eventHash(this.hash, row);
+    this.rows.push({ ...row, prev_hash: this.hash, hash });
+    this.hash = hash;
+  }
+
+  /** Writes what was appended; returns the last sequence number, or 0 if nothing was. */
+  async flush(): Promise<number> {
+    if (!this.rows.length) return 0;
+    await eventsRepository.append(this.trx, this.rows.splice(0), { seq: this.seq, hash: this.hash });
+    await this.store.notify(this.trx, this.seq);
+    return this.seq;
+  }
+}
