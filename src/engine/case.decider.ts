@@ -183,12 +183,12 @@ export interface CaseTimer {
   due: number;
 }
 
-/** The deadline the case is running against now, with its due time; null when none runs. */
-export function runningDeadline(s: CaseState): { deadline: CaseDeadline; due: number } | null {
-  if (s.status === 'registered' && s.decidedAt === null) return { deadline: 'acceptance', due: s.acceptBy };
-  if (s.status === 'accepted') return { deadline: 'handling', due: s.due };
+/** The deadline the case is running against now, its due time and since when it runs; null when none runs. */
+export function runningDeadline(s: CaseState): { deadline: CaseDeadline; due: number; since: number } | null {
+  if (s.status === 'registered' && s.decidedAt === null) return { deadline: 'acceptance', due: s.acceptBy, since: s.registeredAt };
+  if (s.status === 'accepted') return { deadline: 'handling', due: s.due, since: s.extension?.at ?? s.acceptedAt! };
   const r = s.reviews.at(-1);
-  if ((s.status === 'review' || s.status === 'second_review') && r) return { deadline: r.level === 1 ? 'review' : 'second_review', due: r.decideBy };
+  if ((s.status === 'review' || s.status === 'second_review') && r) return { deadline: r.level === 1 ? 'review' : 'second_review', due: r.decideBy, since: r.requestedAt };
   return null;
 }
 
@@ -197,7 +197,9 @@ export function pendingCaseTimers(s: CaseState, plan: Plan, retention: number | 
   const timers: CaseTimer[] = [];
   const running = runningDeadline(s);
   if (running) {
-    for (const [kind, due] of [['reminder', running.due - plan.deadlines.reminder], ['missed', running.due]] as const) {
+    // A notice never lies before its deadline was set: an extension granted late notifies at once.
+    const at = (t: number) => Math.max(t, running.since);
+    for (const [kind, due] of [['reminder', at(running.due - plan.deadlines.reminder)], ['missed', at(running.due)]] as const) {
       const key = noticeKey(kind, running.deadline, running.due);
       if (!s.notices.includes(key)) timers.push({ key, due });
     }
