@@ -18,10 +18,13 @@ import { ApiError } from './errors.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { attachmentRoutes, MAX_ATTACHMENT } from './routes/attachments.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { caseRoutes } from './routes/cases.routes.js';
+import { drillRoutes } from './routes/drills.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { incidentRoutes } from './routes/incidents.routes.js';
 import { orgRoutes } from './routes/org.routes.js';
 import { planRoutes } from './routes/plans.routes.js';
+import { reportRoutes } from './routes/reports.routes.js';
 import { trackRoutes } from './routes/track.routes.js';
 import { workRoutes } from './routes/work.routes.js';
 
@@ -143,6 +146,9 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
   adminRoutes(app, s);
   workRoutes(app, s);
   attachmentRoutes(app, s);
+  caseRoutes(app, s);
+  drillRoutes(app, s);
+  reportRoutes(app, s);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_PLAN_FILE } from '../plan/plan.loader.js';
 import { DEFAULT_SQLITE_URL } from '../store/db.js';
+import { NotifyConfigSchema, notifyEnv } from '../notify/notify.config.js';
 
 /** Server configuration: flags first, then environment, then defaults. Parsed once at start. */
 export const ConfigSchema = z.strictObject({
@@ -18,6 +19,17 @@ export const ConfigSchema = z.strictObject({
   demoPassword: z.string().min(8, { message: 'YINGJI_DEMO_PASSWORD must have at least 8 characters' }).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   heartbeatMs: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** AES-256 key for petitioners' personal data (64 hex or base64 of 32 bytes); see README. */
+  dataKey: z
+    .string()
+    .refine((k) => /^[0-9a-fA-F]{64}$/.test(k.trim()) || Buffer.from(k.trim(), 'base64').length === 32, {
+      message: 'YINGJI_DATA_KEY must be 32 bytes: 64 hex characters or base64',
+    })
+    .optional(),
+  /** Days a closed case keeps the petitioner's name and phone before they are erased (safeguards 5). */
+  retentionDays: z.coerce.number().int().min(0).max(3650).default(365),
+  /** Notification channels (all optional), link signing key and retry settings. */
+  notify: NotifyConfigSchema.prefault({}),
 });
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 
@@ -43,6 +55,9 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.
     demoPassword: env.YINGJI_DEMO_PASSWORD || undefined,
     logLevel: env.YINGJI_LOG_LEVEL || undefined,
     heartbeatMs: env.YINGJI_SSE_HEARTBEAT_MS || undefined,
+    dataKey: env.YINGJI_DATA_KEY || undefined,
+    retentionDays: env.YINGJI_RETENTION_DAYS || undefined,
+    notify: notifyEnv(env),
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

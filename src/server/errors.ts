@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'not_found'
   | 'rejected'
   | 'invalid_plan'
+  | 'invalid_scenario'
   | 'invalid_organization'
   | 'conflict'
   | 'rate_limited'
@@ -20,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   rejected: 409,
   invalid_plan: 400,
+  invalid_scenario: 400,
   invalid_organization: 400,
   conflict: 409,
   rate_limited: 429,

@@ -152,6 +152,132 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('attachments_incident').on('attachments').column('incident_id').execute();
     },
   },
+  '0003_streams_and_cases': {
+    async up(db: Kysely<unknown>) {
+      // The event log and the timers hold several kinds of stream: incidents, cases, risks.
+      for (const table of ['events', 'timers']) {
+        await db.schema.alterTable(table).renameColumn('incident_id', 'stream_id').execute();
+        await db.schema.alterTable(table).addColumn('stream', 'text', (c) => c.notNull().defaultTo('incident')).execute();
+      }
+      // Cases become a lifecycle of their own; walk-in cases have no incident. Rebuilt (SQLite
+      // cannot drop NOT NULL), keeping every row.
+      await db.schema.alterTable('cases').renameTo('cases_0001').execute();
+      await db.schema
+        .createTable('cases')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('incident_id', 'text')
+        .addColumn('tracking_code', 'text', (c) => c.notNull().unique())
+        .addColumn('route', 'text', (c) => c.notNull())
+        .addColumn('handler', 'text', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull().defaultTo('claim'))
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('registered'))
+        .addColumn('opened_at', 'bigint', (c) => c.notNull())
+        .addColumn('accept_by', 'bigint', (c) => c.notNull())
+        .addColumn('decided_at', 'bigint')
+        .addColumn('accepted_at', 'bigint')
+        .addColumn('due', 'bigint', (c) => c.notNull())
+        .addColumn('extended_days', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('replied_at', 'bigint')
+        .addColumn('closed_at', 'bigint')
+        .addColumn('next_deadline', 'bigint')
+        .addColumn('concerned', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('state', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('updated_at', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`insert into cases (id, incident_id, tracking_code, route, handler, opened_at, accept_by, due)
+                select id, incident_id, tracking_code, route, handler, opened_at, accept_by, due from cases_0001`.execute(db);
+      await db.schema.dropTable('cases_0001').execute();
+      await db.schema.createIndex('cases_handler_deadline').on('cases').columns(['handler', 'next_deadline']).execute();
+      await db.schema.createIndex('cases_incident').on('cases').column('incident_id').execute();
+      // Petitioners' personal data: encrypted (AES-256-GCM), outside the hash-chained log, erasable.
+      await db.schema
+        .createTable('case_personal')
+        .addColumn('case_id', 'text', (c) => c.primaryKey())
+        .addColumn('sealed', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('erased_at', 'bigint')
+        .execute();
+    },
+  },
+  '0004_notifications': {
+    async up(db: Kysely<unknown>) {
+      // Outbox: written in the same transaction as the event that causes it; a dispatcher
+      // delivers it. `locked_until` is the claim's lease: a message claimed by a process that
+      // died becomes due again when the lease runs out.
+      await db.schema
+        .createTable('outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('recipient', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('source_stream', 'text')
+        .addColumn('source_id', 'text')
+        .addColumn('source_seq', 'bigint')
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending'))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+        .addColumn('locked_by', 'text')
+        .addColumn('locked_until', 'bigint')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('sent_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('outbox_recipient').on('outbox').columns(['recipient', 'created_at']).execute();
+      await db.schema.createIndex('outbox_source').on('outbox').columns(['source_stream', 'source_id']).execute();
+      await db.schema
+        .createTable('delivery_attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .addColumn('external_id', 'text')
+        .execute();
+      await db.schema.createIndex('delivery_attempts_message').on('delivery_attempts').columns(['message_id', 'at']).execute();
+      // Acknowledgement links: only the SHA-256 of each token is kept.
+      await db.schema
+        .createTable('ack_links')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('person_id', 'text', (c) => c.notNull())
+        .addColumn('incident_id', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('ack_links_incident').on('ack_links').columns(['incident_id', 'person_id']).execute();
+    },
+  },
+  '0006_drill_reports': {
+    async up(db: Kysely<unknown>) {
+      // Saved drill reports: rehearsals, kept apart from incidents and never counted in accountability.
+      await db.schema
+        .createTable('drill_reports')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('scenario_name', 'text', (c) => c.notNull())
+        .addColumn('scenario_file', 'text', (c) => c.notNull())
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('plan_id', 'text', (c) => c.notNull())
+        .addColumn('plan_version', 'text', (c) => c.notNull())
+        .addColumn('plan_digest', 'text', (c) => c.notNull())
+        .addColumn('virtual_start', 'bigint', (c) => c.notNull())
+        .addColumn('report', 'text', (c) => c.notNull())
+        .addColumn('text_zh', 'text', (c) => c.notNull())
+        .addColumn('text_en', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .execute();
+      await db.schema.createIndex('drill_reports_created').on('drill_reports').column('created_at').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

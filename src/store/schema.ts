@@ -19,7 +19,15 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   attachments: AttachmentsTable;
+  case_personal: CasePersonalTable;
+  outbox: OutboxTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  ack_links: AckLinksTable;
+  drill_reports: DrillReportsTable;
 }
+
+/** The kinds of stream in the event log; each has its own pure decider and projection. */
+export type StreamKind = 'incident' | 'case' | 'risk';
 
 /** Evidence files (photos, documents) of incidents; never deleted. */
 export interface AttachmentsTable {
@@ -38,7 +46,9 @@ export interface AttachmentsTable {
 /** Append-only: every change of every incident, hash-chained in `seq` order. */
 export interface EventsTable {
   seq: number;
-  incident_id: string;
+  /** What the event belongs to: `stream` says which kind, `stream_id` which one. */
+  stream: string;
+  stream_id: string;
   version: number;
   type: string;
   at: number;
@@ -72,21 +82,53 @@ export interface IncidentsTable {
 
 /** Pending timers with absolute due times, derived from each incident's state. */
 export interface TimersTable {
-  incident_id: string;
+  stream: string;
+  stream_id: string;
   key: string;
   due: number;
 }
 
-/** Projection: follow-up cases, findable by tracking code. */
+/**
+ * Projection: follow-up cases (§4.2), findable by tracking code. `state` is the case engine's
+ * state; the other columns are copies of it for lists, deadlines and reports.
+ */
 export interface CasesTable {
   id: string;
-  incident_id: string;
+  /** The on-site incident the case came from; null for a walk-in visit. */
+  incident_id: string | null;
   tracking_code: string;
   route: string;
+  /** The handling unit id, or a role for a county leader's reception. */
   handler: string;
+  category: string;
+  status: string;
+  /** Registration (the clock of the 15-day acceptance notice starts here). */
   opened_at: number;
   accept_by: number;
+  /** When acceptance was decided (accepted or not); null while pending. */
+  decided_at: number | null;
+  accepted_at: number | null;
+  /** The handling deadline, including an approved extension. */
   due: number;
+  extended_days: number;
+  replied_at: number | null;
+  closed_at: number | null;
+  /** The nearest open deadline, for work lists; null when none runs. */
+  next_deadline: number | null;
+  /** Units the matter concerns, JSON array (an accused unit never sees its case). */
+  concerned: string;
+  version: number;
+  state: string;
+  updated_at: number;
+}
+
+/** A petitioner's optional name and phone, sealed with AES-256-GCM; erased after retention. */
+export interface CasePersonalTable {
+  case_id: string;
+  /** base64(iv | tag | ciphertext); null once erased. */
+  sealed: string | null;
+  created_at: number;
+  erased_at: number | null;
 }
 
 /** Uploaded plan files; exactly one is active. */
@@ -165,6 +207,88 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+}
+
+/**
+ * Notifications to deliver (outbox), written with the event that causes them. `status` is
+ * `pending` until delivered (`sent`) or given up (`dead`, the dead-letter list).
+ */
+export interface OutboxTable {
+  id: string;
+  /** One per message: a duplicate enqueue is ignored, and receivers see it to drop repeats. */
+  idempotency_key: string;
+  /** `in_app`, `webhook`, `dingtalk`, `wecom`, `email` or `sms`. */
+  channel: string;
+  /** A person id, or the channel target (e.g. a robot's group). */
+  recipient: string;
+  /** Where the channel sends it: an e-mail address, a phone number, or '' for a group robot. */
+  address: string;
+  subject: string | null;
+  /** The notification's content, JSON. */
+  body: string;
+  source_stream: string | null;
+  source_id: string | null;
+  source_seq: number | null;
+  status: 'pending' | 'sent' | 'dead';
+  attempts: number;
+  next_attempt_at: number;
+  /** The dispatcher holding the claim, and until when (its lease). */
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+/** Every delivery attempt of an outbox message and its outcome. */
+export interface DeliveryAttemptsTable {
+  id: string;
+  message_id: string;
+  attempt: number;
+  at: number;
+  outcome: 'sent' | 'failed';
+  /** Why it failed, or what the receiver answered. */
+  detail: string | null;
+  /** The receiver's id for the message, when it gave one. */
+  external_id: string | null;
+}
+
+/** Signed, expiring, single-use acknowledgement links; only the token's SHA-256 is stored. */
+export interface AckLinksTable {
+  token_hash: string;
+  person_id: string;
+  incident_id: string;
+  role: string;
+  action: 'ack' | 'arrive';
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/**
+ * Saved drill reports. A drill is a rehearsal on a virtual clock: its report lives only here,
+ * never among incidents, events, cases or timers, and is never counted in accountability.
+ */
+export interface DrillReportsTable {
+  id: string;
+  scenario_name: string;
+  /** The bundled file's name, or the name given with an upload. */
+  scenario_file: string;
+  origin: 'bundled' | 'uploaded';
+  /** The scenario's YAML, as run. */
+  source: string;
+  plan_id: string;
+  plan_version: string;
+  plan_digest: string;
+  /** The scenario's start on the virtual clock. */
+  virtual_start: number;
+  /** The drill result as the API returned it (contract JSON, timeline, compliance summary), JSON. */
+  report: string;
+  /** The readable report, as `yingji drill` prints it. */
+  text_zh: string;
+  text_en: string;
+  created_at: number;
+  created_by: string | null;
 }
 
 export type EventRow = Selectable<EventsTable>;

@@ -9,6 +9,7 @@ import { setLang, useT } from './i18n';
 import { useOnline } from './live';
 import { PlanProvider, usePlan } from './plan-context';
 import { SessionProvider, useSession } from './session';
+import { mayReadReports } from '../../src/server/auth/permissions';
 import { ApprovalsPage } from './pages/approvals';
 import { BoardPage } from './pages/board';
 import { IncidentPage } from './pages/incident';
@@ -19,6 +20,8 @@ import { ReportPage } from './pages/report';
 // Admin screens load on demand: the first page stays small.
 const PlanPage = lazy(() => import('./pages/plan').then((m) => ({ default: m.PlanPage })));
 const OrgPage = lazy(() => import('./pages/org').then((m) => ({ default: m.OrgPage })));
+const DrillsPage = lazy(() => import('./pages/drills').then((m) => ({ default: m.DrillsPage })));
+const AccountabilityPage = lazy(() => import('./pages/accountability').then((m) => ({ default: m.AccountabilityPage })));
 
 export function App() {
   const { lang } = useT();
@@ -53,7 +56,7 @@ function Frame() {
   const online = useOnline();
   const navigate = useNavigate();
   const location = useLocation();
-  const { role } = usePlan();
+  const { role, plan } = usePlan();
   const section = `/${location.pathname.split('/')[1] ?? ''}`;
   const current = section === '/incidents' ? '/' : section;
   // On a phone the sections move to a tab bar at the bottom, within reach of a thumb.
@@ -65,6 +68,8 @@ function Frame() {
     { key: '/approvals', label: t('nav.approvals') },
     { key: '/plan', label: t('nav.plan') },
     { key: '/org', label: t('nav.org') },
+    { key: '/drills', label: t('nav.drills') },
+    ...(mayReadReports(me!, plan) ? [{ key: '/accountability', label: t('nav.accountability') }] : []),
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -101,13 +106,16 @@ function Frame() {
             <Route path="/approvals" element={<ApprovalsPage />} />
             <Route path="/plan" element={<PlanPage />} />
             <Route path="/org" element={<OrgPage />} />
+            <Route path="/drills" element={<DrillsPage />} />
+            <Route path="/accountability" element={<AccountabilityPage />} />
             <Route path="*" element={<Navigate to="/" />} />
           </Routes>
         </Suspense>
       </main>
       {phone && (
         <nav className="yj-tabbar" data-testid="tabbar">
-          {items.map((item) => (
+          {/* Drills are rehearsed at a desk: the phone's tab bar keeps to the sections used on site. */}
+          {items.filter((item) => item.key !== '/drills').map((item) => (
             <button key={item.key} type="button" className={item.key === current ? 'active' : ''} onClick={() => navigate(item.key)}>
               {item.label}
             </button>

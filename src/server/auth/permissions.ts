@@ -106,3 +106,14 @@ export function mayIssue(p: Principal, command: Command, plan: Plan, incident: I
   }
   return { ok: false, reason: rule.why };
 }
+
+/**
+ * May this principal read the accountability reports (§5.2: notices and the year-end
+ * assessment)? Administrators, the working group (§3), county leaders who approve measures
+ * (§5.1) and the petition bureau, which notifies the units (§5.2). Pure.
+ */
+export function mayReadReports(p: Pick<Principal, 'admin' | 'roles'>, plan: Plan): boolean {
+  if (p.admin) return true;
+  const units = new Set([plan.file.working_group.unit, plan.file.on_site.procedure.summon.notifier]);
+  return p.roles.some((r) => units.has(r.split('/')[0]!) || plan.approvers.has(r));
+}

@@ -1,0 +1,130 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/** What a link lets its holder do: acknowledge a summons, or check in on arrival. */
+export type AckAction = 'ack' | 'arrive';
+
+/** Who the link speaks for, on which incident, in which role. */
+export interface AckClaims {
+  personId: string;
+  incidentId: string;
+  role: string;
+  action: AckAction;
+}
+
+/**
+ * Why a token was refused: not a token at all, a signature that does not match (forged, or
+ * signed with another key), unknown to this database, past its expiry, or already used.
+ */
+export type AckRefusal = 'malformed' | 'forged' | 'unknown' | 'expired' | 'used';
+
+export type AckCheck = { ok: true; claims: AckClaims; expiresAt: number } | { ok: false; reason: AckRefusal };
+
+/** Default lifetime of a link: long enough for a summons and the journey (§5.2: up to 1 h). */
+export const ACK_LINK_TTL_MS = 4 * 60 * 60_000;
+const TOKEN = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$/;
+const MAC_CONTEXT = 'yingji-ack-link-v1:';
+
+/**
+ * Signed, expiring, single-use acknowledgement links. A token is a random nonce and its
+ * HMAC-SHA256 under the configured key: a forged or altered token is refused before any
+ * lookup, by a constant-time comparison. The database keeps only the token's SHA-256 with
+ * the claims and the expiry, and using a token marks it used in one conditional update, so
+ * of two simultaneous uses exactly one succeeds.
+ */
+export class AckLinks {
+  private readonly key: Buffer;
+
+  constructor(
+    key: string | Buffer,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.key = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+    if (this.key.length < 32) throw new Error('the link signing key must have at least 32 bytes');
+  }
+
+  /** Makes a token for `claims`, valid for `ttlMs`; call it in the transaction that enqueues the message carrying it. */
+  async create(db: Kysely<Database>, claims: AckClaims, ttlMs: number = ACK_LINK_TTL_MS): Promise<{ token: string; expiresAt: number }> {
+    const nonce = randomBytes(24).toString('base64url');
+    const token = `${nonce}.${this.mac(nonce).toString('base64url')}`;
+    const now = this.clock();
+    const expiresAt = now + ttlMs;
+    await db
+      .insertInto('ack_links')
+      .values({
+        token_hash: hashToken(token),
+        person_id: claims.personId,
+        incident_id: claims.incidentId,
+        role: claims.role,
+        action: claims.action,
+        created_at: now,
+        expires_at: expiresAt,
+        used_at: null,
+      })
+      .execute();
+    return { token, expiresAt };
+  }
+
+  /** What a token would do, without using it (for the page with the one button). */
+  async inspect(db: Kysely<Database>, token: string): Promise<AckCheck> {
+    const signed = this.checkSignature(token);
+    if (signed !== true) return { ok: false, reason: signed };
+    const row = await db.selectFrom('ack_links').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    if (!row) return { ok: false, reason: 'unknown' };
+    if (row.used_at !== null) return { ok: false, reason: 'used' };
+    if (Number(row.expires_at) <= this.clock()) return { ok: false, reason: 'expired' };
+    return { ok: true, claims: claimsOf(row), expiresAt: Number(row.expires_at) };
+  }
+
+  /**
+   * Uses a token: marks it used, atomically, and returns its claims, for the caller to record
+   * the acknowledgement as that person (in the same transaction, so a failed command leaves
+   * the link unused). A token works once, before its expiry, and only if signed with the key.
+   */
+  async redeem(db: Kysely<Database>, token: string): Promise<AckCheck> {
+    const signed = this.checkSignature(token);
+    if (signed !== true) return { ok: false, reason: signed };
+    const now = this.clock();
+    const hash = hashToken(token);
+    const row = await db
+      .updateTable('ack_links')
+      .set({ used_at: now })
+      .where('token_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return { ok: true, claims: claimsOf(row), expiresAt: Number(row.expires_at) };
+    const found = await db.selectFrom('ack_links').select(['used_at', 'expires_at']).where('token_hash', '=', hash).executeTakeFirst();
+    if (!found) return { ok: false, reason: 'unknown' };
+    return { ok: false, reason: found.used_at !== null ? 'used' : 'expired' };
+  }
+
+  /** The link a message carries: `{base}/a/{token}`. */
+  static url(publicUrl: string, token: string): string {
+    return `${publicUrl.replace(/\/+$/, '')}/a/${token}`;
+  }
+
+  private mac(nonce: string): Buffer {
+    return createHmac('sha256', this.key).update(MAC_CONTEXT + nonce).digest();
+  }
+
+  private checkSignature(token: string): true | 'malformed' | 'forged' {
+    const m = TOKEN.exec(token);
+    if (!m) return 'malformed';
+    // Compared as text, so only the canonical encoding of the MAC passes.
+    const given = Buffer.from(m[2]!, 'ascii');
+    const expected = Buffer.from(this.mac(m[1]!).toString('base64url'), 'ascii');
+    return given.length === expected.length && timingSafeEqual(given, expected) ? true : 'forged';
+  }
+}
+
+/** What the database keeps of a token. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function claimsOf(row: { person_id: string; incident_id: string; role: string; action: string }): AckClaims {
+  return { personId: row.person_id, incidentId: row.incident_id, role: row.role, action: row.action as AckAction };
+}

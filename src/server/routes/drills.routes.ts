@@ -1,0 +1,217 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { drillJson } from '../../drill/drill.report.js';
+import { complianceSummary, drillTimeline } from '../../drill/drill.review.js';
+import { runDrill } from '../../drill/drill.runner.js';
+import { drillText } from '../../drill/drill.text.js';
+import { parseScenario, type Scenario } from '../../drill/scenario.js';
+import { formatInstant } from '../../engine/time.js';
+import { DAY } from '../../plan/duration.js';
+import type { Plan } from '../../plan/plan.js';
+import type { DrillReportsTable } from '../../store/schema.js';
+import { countyTime, principal, type Services } from '../context.js';
+import { ApiError, notFound } from '../errors.js';
+
+/** The example drills shipped with the product (`scenarios/`, next to `src/` and `dist/`). */
+export const SCENARIO_DIR = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
+
+/** Longest virtual span a drill may cover through the API: a rehearsal, not a batch job. */
+const MAX_SPAN = 31 * DAY;
+const MAX_SOURCE = 200_000;
+
+const Bundled = z.strictObject({ scenario: z.string().min(1).max(200).describe('file name of a bundled scenario, e.g. crowd-grows-at-residence.yaml') });
+const Uploaded = z.strictObject({
+  source: z.string().min(1).max(MAX_SOURCE).describe('scenario YAML (contract §3)'),
+  name: z.string().min(1).max(200).optional().describe('file name used in located errors'),
+});
+const RunBody = z.union([Bundled, Uploaded]);
+const Digest = z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('the plan digest the drill was seen with; saving refuses when the active plan has changed since');
+const SaveBody = z.union([Bundled.extend({ plan_digest: Digest.optional() }), Uploaded.extend({ plan_digest: Digest.optional() })]);
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+const DownloadQuery = z.object({ format: z.enum(['json', 'text']).default('json'), lang: z.enum(['zh', 'en']).default('zh') });
+
+type RunInput = z.infer<typeof RunBody>;
+/** What POST /api/drills answers, and what a saved report keeps. */
+export type DrillResult = ReturnType<typeof drillResult>['body'];
+
+/** The scenario files shipped in `scenarios/`, sorted by name. */
+function bundledFiles(): string[] {
+  return readdirSync(SCENARIO_DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+}
+
+/** A drill run for the API: what was run, the contract JSON, the readable timeline and the compliance summary. */
+function drillResult(scenario: Scenario, plan: Plan, origin: DrillReportsTable['origin']) {
+  const run = runDrill(scenario, plan);
+  const time = (ms: number) => formatInstant(ms, scenario.offset);
+  return {
+    run,
+    body: {
+      scenario: { file: scenario.file, origin, name: scenario.name, start: time(scenario.start), until: time(scenario.until), steps: scenario.steps.length },
+      drill: drillJson(run),
+      timeline: drillTimeline(run),
+      summary: complianceSummary(run),
+    },
+  };
+}
+
+/** Where `run_until` is written, for an error about it; the first line when it is not written. */
+function runUntilLine(source: string): number {
+  const index = source.split('\n').findIndex((line) => /^run_until\s*:/.test(line));
+  return index < 0 ? 1 : index + 1;
+}
+
+/**
+ * Drills: rehearsals of the active plan on a virtual clock (issue 5 §6). A bundled or uploaded
+ * scenario runs entirely in memory with seeded ids, exactly as `yingji drill` runs it: nothing
+ * is written to incidents, events, cases or timers. Any signed-in user may rehearse. Saved
+ * reports live in their own table and are never counted in accountability.
+ */
+export function drillRoutes(app: FastifyInstance, s: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  /** Reads the scenario a request names, checks it against the active plan, and runs it. */
+  const runInput = async (input: RunInput) => {
+    const plan = await s.plans.current();
+    let file: string;
+    let source: string;
+    let origin: DrillReportsTable['origin'];
+    if ('scenario' in input) {
+      // Only a listed file: the name never becomes a path of its own.
+      const bundled = bundledFiles().find((f) => f === input.scenario);
+      if (!bundled) throw notFound(`bundled scenario "${input.scenario}"`);
+      file = bundled;
+      source = readFileSync(join(SCENARIO_DIR, bundled), 'utf8');
+      origin = 'bundled';
+    } else {
+      file = input.name ?? 'scenario.yaml';
+      source = input.source;
+      origin = 'uploaded';
+    }
+    const parsed = parseScenario(file, source, plan);
+    if (!parsed.ok) {
+      const errors = parsed.errors.map((e) => ({ file: e.file, line: e.line, column: e.col, message: e.message }));
+      throw new ApiError('invalid_scenario', `the scenario has ${errors.length} error(s)`, { errors });
+    }
+    const { scenario } = parsed;
+    if (scenario.until - scenario.start > MAX_SPAN) {
+      const message = `a drill covers at most ${MAX_SPAN / DAY} days from its start; shorten run_until or the steps`;
+      throw new ApiError('invalid_scenario', message, { errors: [{ file, line: runUntilLine(source), column: 1, message }] });
+    }
+    return { plan, file, source, origin, ...drillResult(scenario, plan, origin) };
+  };
+
+  r.get('/api/drills/scenarios', { schema: { tags: ['drills'], summary: 'The bundled drill scenarios: file, name, description, step count, and whether they fit the active plan' } }, async (req) => {
+    principal(req);
+    const plan = await s.plans.current();
+    return bundledFiles().map((file) => {
+      const source = readFileSync(join(SCENARIO_DIR, file), 'utf8');
+      const parsed = parseScenario(file, source, plan);
+      const raw = (parse(source) ?? {}) as { name?: unknown; description?: unknown; steps?: unknown };
+      return {
+        file,
+        name: parsed.ok ? parsed.scenario.name : typeof raw.name === 'string' ? raw.name : file,
+        description: typeof raw.description === 'string' ? raw.description : null,
+        steps: parsed.ok ? parsed.scenario.steps.length : Array.isArray(raw.steps) ? raw.steps.length : 0,
+        valid: parsed.ok,
+      };
+    });
+  });
+
+  r.get('/api/drills/scenarios/:file', { schema: { params: z.object({ file: z.string().min(1).max(200) }), tags: ['drills'], summary: 'The YAML of one bundled scenario' } }, async (req, reply) => {
+    principal(req);
+    const file = bundledFiles().find((f) => f === req.params.file);
+    if (!file) throw notFound(`bundled scenario "${req.params.file}"`);
+    reply.type('text/yaml; charset=utf-8');
+    return readFileSync(join(SCENARIO_DIR, file), 'utf8');
+  });
+
+  r.post('/api/drills', { schema: { body: RunBody, tags: ['drills'], summary: 'Run a bundled or uploaded scenario against the active plan on a virtual clock; nothing is recorded' } }, async (req) => {
+    principal(req);
+    return (await runInput(req.body)).body;
+  });
+
+  r.post('/api/drills/reports', { schema: { body: SaveBody, tags: ['drills'], summary: 'Run a scenario again and save its report (a rehearsal, never counted in accountability)' } }, async (req, reply) => {
+    const p = principal(req);
+    const { plan_digest: seen, ...input } = req.body;
+    const done = await runInput(input);
+    if (seen && seen !== done.plan.digest) {
+      throw new ApiError('conflict', 'the active plan has changed since this drill ran; run it again before saving');
+    }
+    const row: DrillReportsTable = {
+      id: crypto.randomUUID(),
+      scenario_name: done.run.scenario.name,
+      scenario_file: done.file,
+      origin: done.origin,
+      source: done.source,
+      plan_id: done.plan.id,
+      plan_version: done.plan.version,
+      plan_digest: done.plan.digest,
+      virtual_start: done.run.scenario.start,
+      report: JSON.stringify(done.body),
+      text_zh: drillText(done.run, 'zh'),
+      text_en: drillText(done.run, 'en'),
+      created_at: s.clock(),
+      created_by: p.username,
+    };
+    await s.store.db.insertInto('drill_reports').values(row).execute();
+    reply.code(201);
+    return present(row, countyTime(done.plan));
+  });
+
+  r.get('/api/drills/reports', { schema: { tags: ['drills'], summary: 'Saved drill reports, newest first (at most 200)' } }, async (req) => {
+    principal(req);
+    const t = countyTime(await s.plans.current());
+    const rows = await s.store.db.selectFrom('drill_reports').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(200).execute();
+    return rows.map((row) => present(row, t));
+  });
+
+  r.get('/api/drills/reports/:id', { schema: { params: IdParams, tags: ['drills'], summary: 'One saved drill report with its scenario source' } }, async (req) => {
+    principal(req);
+    const row = await reportRow(req.params.id);
+    return { ...present(row, countyTime(await s.plans.current())), source: row.source, report: JSON.parse(row.report) as DrillResult };
+  });
+
+  r.get(
+    '/api/drills/reports/:id/download',
+    { schema: { params: IdParams, querystring: DownloadQuery, tags: ['drills'], summary: 'Download a saved drill report: JSON (format=json) or the readable text (format=text, lang=zh|en)' } },
+    async (req, reply) => {
+      principal(req);
+      const row = await reportRow(req.params.id);
+      const { format, lang } = req.query;
+      const base = `drill-${row.scenario_file.replace(/\.ya?ml$/i, '')}-${row.id.slice(0, 8)}`;
+      const name = format === 'json' ? `${base}.json` : `${base}.${lang}.txt`;
+      const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+      reply
+        .header('content-type', format === 'json' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+      return format === 'json' ? `${JSON.stringify(JSON.parse(row.report), null, 2)}\n` : lang === 'zh' ? row.text_zh : row.text_en;
+    },
+  );
+
+  async function reportRow(id: string) {
+    const row = await s.store.db.selectFrom('drill_reports').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`drill report ${id}`);
+    return row;
+  }
+}
+
+/** A saved report's metadata and compliance summary as the API shows it; `t` formats real times. */
+function present(row: DrillReportsTable, t: (ms: number) => string) {
+  const report = JSON.parse(row.report) as DrillResult;
+  return {
+    id: row.id,
+    scenario: { name: row.scenario_name, file: row.scenario_file, origin: row.origin },
+    plan: { id: row.plan_id, version: row.plan_version, digest: row.plan_digest },
+    virtual_start: report.scenario.start,
+    created_at: t(Number(row.created_at)),
+    created_by: row.created_by,
+    summary: report.summary,
+  };
+}

@@ -1,0 +1,136 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { offsetMinutes, zoneOffset } from '../../engine/time.js';
+import type { Plan } from '../../plan/plan.js';
+import { reportsRepository } from '../../store/reports.repository.js';
+import { mayReadReports } from '../auth/permissions.js';
+import { principal, type Services } from '../context.js';
+import { ApiError } from '../errors.js';
+import { accountabilityReport, assessment, measureKey, noticeDraft, parsePeriod, yearOf, type Period } from '../reports/accountability.js';
+import { accountabilityTables, assessmentTable, toCsv, toXlsx } from '../reports/export.js';
+
+const Lang = z.enum(['zh', 'en']).optional();
+const PeriodQuery = z.object({
+  from: z.string().max(40).optional().describe('first day (YYYY-MM-DD, county time) or an ISO instant; with `to`; both missing: this month'),
+  to: z.string().max(40).optional().describe('last day, inclusive (YYYY-MM-DD), or an ISO instant, exclusive'),
+  unit: z.string().min(1).max(100).optional().describe('only this unit'),
+  lang: Lang,
+});
+const TABLES = ['units', 'summons', 'measures', 'cases', 'overdue'] as const;
+const YearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional().describe('calendar year; default this year'), lang: Lang });
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/**
+ * Accountability (§5.2, safeguards 2–3): per-unit summons figures, late and missed summons,
+ * measures taken without prior approval, case deadline compliance; the draft notice (通报)
+ * and the year-end assessment (年终信访考核), as JSON, XLSX and CSV. Readable by
+ * administrators, the working group, county leaders and the petition bureau.
+ */
+export function reportRoutes(app: FastifyInstance, s: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = s.store.db;
+
+  /** The active plan, once the reader may read reports. */
+  const readable = async (req: FastifyRequest): Promise<Plan> => {
+    const p = principal(req);
+    const plan = await s.plans.current();
+    if (!mayReadReports(p, plan)) throw new ApiError('forbidden', 'only administrators, the working group, county leaders and the petition bureau read accountability reports');
+    return plan;
+  };
+
+  const periodOf = (plan: Plan, q: { from?: string | undefined; to?: string | undefined }): Period => {
+    const period = parsePeriod(q.from, q.to, plan.org.timezone, s.clock());
+    if ('error' in period) throw new ApiError('bad_request', period.error);
+    return period;
+  };
+
+  const report = async (plan: Plan, period: Period, unit: string | null) => {
+    if (unit !== null && !plan.units.has(unit)) throw new ApiError('bad_request', `unknown unit "${unit}"`);
+    const incidents = await reportsRepository.incidentsTouching(db, period.from, period.to);
+    const unapproved = incidents.filter((i) => i.measures.some((m) => m.takenWithoutApproval)).map((i) => i.id);
+    const takers = await reportsRepository.measureTakers(db, unapproved);
+    return {
+      incidents,
+      cases: await reportsRepository.casesOpened(db, period.from, period.to),
+      takenBy: new Map(takers.map((x) => [measureKey(x.incident, x.measure), x.role])),
+      plan,
+      period,
+      now: s.clock(),
+      unit,
+    };
+  };
+
+  const yearNow = (plan: Plan) => {
+    const now = s.clock();
+    return new Date(now + offsetMinutes(zoneOffset(now, plan.org.timezone)) * 60_000).getUTCFullYear();
+  };
+
+  const file = (reply: FastifyReply, name: string, type: string) =>
+    reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
+  const span = (plan: Plan, p: Period) => {
+    const t = (ms: number) => new Date(ms + offsetMinutes(zoneOffset(ms, plan.org.timezone)) * 60_000).toISOString().slice(0, 10);
+    return `${t(p.from)}_${t(p.to - 1)}`;
+  };
+
+  r.get('/api/reports/accountability', { schema: { querystring: PeriodQuery, tags: ['reports'], summary: 'Accountability figures of a period, optionally of one unit' } }, async (req) => {
+    const plan = await readable(req);
+    return accountabilityReport(await report(plan, periodOf(plan, req.query), req.query.unit ?? null));
+  });
+
+  r.get('/api/reports/accountability.xlsx', { schema: { querystring: PeriodQuery, tags: ['reports'], summary: 'The accountability report as an XLSX workbook (one sheet per table)' } }, async (req, reply) => {
+    const plan = await readable(req);
+    const period = periodOf(plan, req.query);
+    const tables = accountabilityTables(accountabilityReport(await report(plan, period, req.query.unit ?? null)), req.query.lang ?? 'zh');
+    file(reply, `yingji-accountability-${span(plan, period)}.xlsx`, XLSX);
+    return toXlsx([tables.units, tables.summons, tables.measures, tables.cases, tables.overdue], req.query.lang ?? 'zh', new Date(s.clock()));
+  });
+
+  r.get(
+    '/api/reports/accountability.csv',
+    { schema: { querystring: PeriodQuery.extend({ table: z.enum(TABLES).optional().describe('which table; default `units`') }), tags: ['reports'], summary: 'One table of the accountability report as CSV (UTF-8 with BOM)' } },
+    async (req, reply) => {
+      const plan = await readable(req);
+      const period = periodOf(plan, req.query);
+      const table = req.query.table ?? 'units';
+      const tables = accountabilityTables(accountabilityReport(await report(plan, period, req.query.unit ?? null)), req.query.lang ?? 'zh');
+      file(reply, `yingji-accountability-${table}-${span(plan, period)}.csv`, 'text/csv; charset=utf-8');
+      return toCsv(tables[table], req.query.lang ?? 'zh');
+    },
+  );
+
+  r.get(
+    '/api/reports/notice',
+    { schema: { querystring: PeriodQuery.omit({ unit: true, lang: true }).extend({ format: z.enum(['json', 'text']).optional() }), tags: ['reports'], summary: 'Draft notice (通报) of the units late or missing in a period: text in Chinese and its figures' } },
+    async (req, reply) => {
+      const plan = await readable(req);
+      const period = periodOf(plan, req.query);
+      const notice = noticeDraft(accountabilityReport(await report(plan, period, null)), plan, period, s.clock());
+      if (req.query.format === 'text') return reply.type('text/plain; charset=utf-8').send(notice.text);
+      return notice;
+    },
+  );
+
+  const yearly = async (req: FastifyRequest, query: z.infer<typeof YearQuery>) => {
+    const plan = await readable(req);
+    const year = query.year ?? yearNow(plan);
+    const input = await report(plan, yearOf(year, plan.org.timezone), null);
+    return { year, table: assessment({ ...input, year }) };
+  };
+
+  r.get('/api/reports/assessment', { schema: { querystring: YearQuery, tags: ['reports'], summary: 'Year-end petition assessment (年终信访考核): one row per unit' } }, async (req) => (await yearly(req, req.query)).table);
+
+  r.get('/api/reports/assessment.xlsx', { schema: { querystring: YearQuery, tags: ['reports'], summary: 'The year-end assessment as XLSX' } }, async (req, reply) => {
+    const { year, table } = await yearly(req, req.query);
+    const lang = req.query.lang ?? 'zh';
+    file(reply, `yingji-assessment-${year}.xlsx`, XLSX);
+    return toXlsx([assessmentTable(table, lang)], lang, new Date(s.clock()));
+  });
+
+  r.get('/api/reports/assessment.csv', { schema: { querystring: YearQuery, tags: ['reports'], summary: 'The year-end assessment as CSV (UTF-8 with BOM)' } }, async (req, reply) => {
+    const { year, table } = await yearly(req, req.query);
+    file(reply, `yingji-assessment-${year}.csv`, 'text/csv; charset=utf-8');
+    return toCsv(assessmentTable(table, req.query.lang ?? 'zh'), req.query.lang ?? 'zh');
+  });
+}
