@@ -29,6 +29,12 @@ export async function freshDatabase(dialect: 'sqlite' | 'postgres'): Promise<{ u
     drop: async () => {
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
+      // A pool's end() resolves before its sessions are gone: wait for them, then drop.
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await c.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+        if (Number(rows[0]!.n) === 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
