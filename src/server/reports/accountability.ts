@@ -285,7 +285,9 @@ export function accountabilityReport(input: ReportInput): AccountabilityReport {
       const status = summonsStatus(s, now);
       const entry = { s, status };
       all.push(entry);
-      summonsByUnit.set(s.unit, [...(summonsByUnit.get(s.unit) ?? []), entry]);
+      let list = summonsByUnit.get(s.unit);
+      if (!list) summonsByUnit.set(s.unit, (list = []));
+      list.push(entry);
       if (status === 'late' || status === 'missed') {
         late.push({
           at: s.issuedAt,
@@ -332,7 +334,12 @@ export function accountabilityReport(input: ReportInput): AccountabilityReport {
 
   const cases = input.cases.filter((c) => inPeriod(Number(c.opened_at), period) && wanted(unitOf(c.handler)));
   const casesByUnit = new Map<string, CaseRecord[]>();
-  for (const c of cases) casesByUnit.set(unitOf(c.handler), [...(casesByUnit.get(unitOf(c.handler)) ?? []), c]);
+  for (const c of cases) {
+    const u = unitOf(c.handler);
+    let list = casesByUnit.get(u);
+    if (!list) casesByUnit.set(u, (list = []));
+    list.push(c);
+  }
 
   const order = byPlanOrder(plan);
   const listed = new Set([...summonsByUnit.keys(), ...measuresByUnit.keys(), ...(input.always ?? []).filter(wanted)]);
