@@ -75,6 +75,12 @@ export function explainPlan(plan: Plan, lang: Lang): string {
   const a = f.discipline.arrival;
   out.push(`  ${a.clause} ${zh ? '到场时限' : 'Arrival limits'}: ${zh ? '公安' : 'police'} ${dur(a.police.limit)} (${a.police.clause}); ${Object.entries(a.limits).map(([k, v]) => `${k} ${dur(v)}`).join('; ')}`);
   out.push(`  ${f.discipline.reports.clause} ${zh ? `预案启动后每 ${dur(f.discipline.reports.update_interval)} 无现场动态即提醒指挥员报告` : `after activation, the commander is asked for an update after ${dur(f.discipline.reports.update_interval)} without one`}`);
+  const ack = f.discipline.acknowledgement;
+  if (ack) {
+    const position = plan.org.positions[ack.deputy]?.[lang] ?? ack.deputy;
+    const to = [zh ? `该单位${position}` : `the unit's ${position}`, ...(ack.working_group ? [zh ? '工作小组' : 'the working group'] : [])].join(zh ? '和' : ' and ');
+    out.push(`  ${ack.clause} ${zh ? `到场通知${dur(ack.escalate_after)}内无人确认,即通知${to}` : `a summons nobody acknowledges within ${dur(ack.escalate_after)} is escalated to ${to}`}`);
+  }
   const m = f.discipline.measures;
   out.push(`  ${m.clause} ${zh ? '重大措施' : 'Major measures'}: ${m.major.map((k) => m.labels[k]?.[lang] ?? k).join(', ')}; ${zh ? '批准人' : 'approved by'} ${m.approvers.map(role).join(', ')}`);
   for (const c of f.discipline.principles) out.push(`  · ${c[lang]}`);

@@ -52,6 +52,17 @@ describe('the default plan', () => {
     expect(plan.file.settings.collective_min_people).toBe(5);
     expect([...plan.majorMeasures].sort()).toEqual(['removal', 'take_items', 'transfer']);
     expect(plan.updateInterval).toBe(15 * MINUTE);
+    expect(plan.acknowledgement).toEqual({ escalateAfter: 5 * MINUTE, deputy: 'responsible', workingGroup: true });
+  });
+
+  it('escalates an unacknowledged summons after 5 minutes by default, when a plan leaves the setting out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yingji-plan-'));
+    const text = PLAN_TEXT.replace(/\n  acknowledgement:\n(    .*\n){4}/, '\n');
+    expect(text).not.toContain('escalate_after');
+    writeFileSync(join(dir, 'plan.yaml'), text);
+    writeFileSync(join(dir, 'demo-organization.yaml'), ORG_TEXT);
+    const loaded = loadPlan(join(dir, 'plan.yaml'));
+    expect(loaded.ok && loaded.plan.acknowledgement).toEqual({ escalateAfter: 5 * MINUTE, deputy: 'responsible', workingGroup: true });
   });
 
   it('has the §5 arrival limits: police 15 min, county departments 15 min, townships 1 h', () => {
@@ -131,6 +142,13 @@ describe('plan errors name file, line, column and what is wrong', () => {
   it('rejects an approver who is not county leadership (§5.1)', () => {
     const { errors } = loadEdited((p) => p.replace('approvers: [county-party/leader, county-government/leader]', 'approvers: [county-party/leader, police-bureau/principal]'));
     expect(errors[0]!.message).toMatch(/approvers must be county party-committee or county-government leaders/);
+  });
+
+  it('rejects an escalation to a position the organization does not have', () => {
+    const { errors, text } = loadEdited((p) => p.replace('deputy: responsible #', 'deputy: vice-chief #'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ line: lineOf(text, 'deputy: vice-chief') });
+    expect(errors[0]!.message).toMatch(/unknown position "vice-chief"/);
   });
 
   it('rejects a non-positive deadline', () => {

@@ -93,6 +93,11 @@ export function compilePlan(file: PlanFile, org: OrganizationFile): Plan {
     policeLimit: ms(file.discipline.arrival.police.limit),
     arrivalLimits: limits,
     updateInterval: ms(file.discipline.reports.update_interval),
+    acknowledgement: {
+      escalateAfter: ms(file.discipline.acknowledgement?.escalate_after ?? '5m'),
+      deputy: file.discipline.acknowledgement?.deputy ?? 'responsible',
+      workingGroup: file.discipline.acknowledgement?.working_group ?? true,
+    },
     majorMeasures: new Set(file.discipline.measures.major),
     approvers: new Set(file.discipline.measures.approvers),
     informed: file.working_group.informed_on_activation,

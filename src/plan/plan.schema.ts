@@ -180,6 +180,13 @@ export const PlanSchema = z.strictObject({
       update_interval: Duration,
       ask: z.enum(['tier_commander']),
     }),
+    /**
+     * Setting: a summons not acknowledged within `escalate_after` notifies the summoned unit's
+     * `deputy` position and, with `working_group`, the working group. Absent: 5m, `responsible`, yes.
+     */
+    acknowledgement: z
+      .strictObject({ clause: Clause, escalate_after: Duration, deputy: Id, working_group: z.boolean() })
+      .optional(),
     measures: z.strictObject({
       clause: Clause,
       /** Setting: which measure kinds are major and need prior approval. */

@@ -39,6 +39,8 @@ export interface Plan {
   readonly policeLimit: number;
   readonly arrivalLimits: Readonly<Record<string, number>>;
   readonly updateInterval: number;
+  /** An unacknowledged summons is escalated after `escalateAfter` ms to the unit's `deputy` position (and the working group). */
+  readonly acknowledgement: { readonly escalateAfter: number; readonly deputy: string; readonly workingGroup: boolean };
   readonly majorMeasures: ReadonlySet<string>;
   readonly approvers: ReadonlySet<string>;
   readonly informed: readonly string[];

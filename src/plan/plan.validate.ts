@@ -83,6 +83,8 @@ export function validatePlan(
   if (!org.positions[plan.on_site.procedure.summon.position]) {
     inPlan(['on_site', 'procedure', 'summon', 'position'], `unknown position "${plan.on_site.procedure.summon.position}"`);
   }
+  const ack = plan.discipline.acknowledgement;
+  if (ack && !org.positions[ack.deputy]) inPlan(['discipline', 'acknowledgement', 'deputy'], `unknown position "${ack.deputy}"`);
   for (const kind of plan.scope.venue_kinds) {
     if (!org.venues.some((v) => v.kind === kind)) {
       inPlan(['scope', 'venue_kinds'], `the organization has no venue of kind "${kind}"`);

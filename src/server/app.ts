@@ -22,9 +22,11 @@ import { caseRoutes } from './routes/cases.routes.js';
 import { drillRoutes } from './routes/drills.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { incidentRoutes } from './routes/incidents.routes.js';
+import { notifyRoutes } from './routes/notify.routes.js';
 import { orgRoutes } from './routes/org.routes.js';
 import { planRoutes } from './routes/plans.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
+import { riskRoutes } from './routes/risks.routes.js';
 import { trackRoutes } from './routes/track.routes.js';
 import { workRoutes } from './routes/work.routes.js';
 
@@ -34,7 +36,7 @@ export const WEB_ROOT = [new URL('../web/', import.meta.url), new URL('../../dis
   .find((dir) => existsSync(`${dir}index.html`)) ?? fileURLToPath(new URL('../web/', import.meta.url));
 
 /** Requests that need no session. */
-const PUBLIC = [/^\/api\/login$/, /^\/api\/track\//, /^\/api\/openapi\.json$/, /^\/api\/docs/, /^\/healthz$/];
+const PUBLIC = [/^\/api\/login$/, /^\/api\/track\//, /^\/api\/ack\//, /^\/api\/openapi\.json$/, /^\/api\/docs/, /^\/healthz$/];
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** How long a resolved session is reused before it is read again, ms. */
 const PRINCIPAL_TTL = 2_000;
@@ -131,7 +133,8 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', wildcard: false, index: ['index.html'] });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
-    if (hasWeb && req.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) {
+    // An acknowledgement link's token holds a dot: `/a/…` is always the page, never a file.
+    if (hasWeb && req.method === 'GET' && !path.startsWith('/api/') && (!/\.[a-z0-9]+$/i.test(path) || path.startsWith('/a/'))) {
       return reply.type('text/html').sendFile('index.html');
     }
     return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${path}` } });
@@ -149,6 +152,8 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
   caseRoutes(app, s);
   drillRoutes(app, s);
   reportRoutes(app, s);
+  notifyRoutes(app, s);
+  riskRoutes(app, s);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -6,7 +6,7 @@ import { evolveCase, type CaseState } from '../engine/case.state.js';
 import { randomIds, type IdKind } from '../engine/ids.js';
 import type { Store, Trx } from '../store/db.js';
 import { casesRepository } from '../store/cases.repository.js';
-import { LogWriter, type Actor } from '../store/event.log.js';
+import { LogWriter, type Actor, type FlushHook } from '../store/event.log.js';
 import { timersRepository } from '../store/timers.repository.js';
 import { isEmptyPersonal, type PersonalData, type Sealer } from './personal.js';
 import type { PlanRegistry } from './plan.registry.js';
@@ -65,6 +65,7 @@ export interface CaseOptions {
 export class CaseProcessor {
   private readonly newId: (kind: IdKind) => string;
   readonly retention: number | null;
+  private onFlush: FlushHook | null = null;
 
   constructor(
     private readonly store: Store,
@@ -77,6 +78,12 @@ export class CaseProcessor {
     this.retention = options.retentionDays === null ? null : options.retentionDays * 86_400_000;
   }
 
+  /** Sets what every transaction's appended events also cause, in that transaction (the notifications' outbox). */
+  withFlushHook(hook: FlushHook | null): this {
+    this.onFlush = hook;
+    return this;
+  }
+
   get sealer(): Sealer {
     return this.options.sealer;
   }
@@ -86,7 +93,7 @@ export class CaseProcessor {
     let lastSeq = 0;
     const outcome = await this.store.db.transaction().execute(async (trx) => {
       const now = this.clock();
-      const log = await LogWriter.open(this.store, trx, now);
+      const log = await LogWriter.open(this.store, trx, now, this.onFlush);
       let state: CaseState | null = null;
       let plan: Plan;
       if (caseId !== null) {
@@ -119,7 +126,7 @@ export class CaseProcessor {
     let lastSeq = 0;
     const data = await this.store.db.transaction().execute(async (trx) => {
       const now = this.clock();
-      const log = await LogWriter.open(this.store, trx, now);
+      const log = await LogWriter.open(this.store, trx, now, this.onFlush);
       const found = await this.catchUp(trx, log, caseId, now);
       const row = found && (await casesRepository.sealedPersonal(trx, caseId));
       if (!found || !row?.sealed) {
@@ -139,7 +146,7 @@ export class CaseProcessor {
     let lastSeq = 0;
     const count = await this.store.db.transaction().execute(async (trx) => {
       const now = this.clock();
-      const log = await LogWriter.open(this.store, trx, now);
+      const log = await LogWriter.open(this.store, trx, now, this.onFlush);
       const ids = await timersRepository.claimDue(trx, this.store.dialect, 'case', now);
       for (const id of ids) await this.catchUp(trx, log, id, now);
       lastSeq = await log.flush();

@@ -8,7 +8,7 @@ import { fireDue, pendingTimers } from '../engine/incident.timers.js';
 import { randomIds, type IdKind } from '../engine/ids.js';
 import { caseFromIncident } from '../engine/case.decider.js';
 import type { Store, Trx } from '../store/db.js';
-import { LogWriter, type Actor } from '../store/event.log.js';
+import { LogWriter, type Actor, type FlushHook } from '../store/event.log.js';
 import { incidentsRepository } from '../store/incidents.repository.js';
 import { orgRepository } from '../store/org.repository.js';
 import { timersRepository } from '../store/timers.repository.js';
@@ -19,9 +19,14 @@ export type { Actor };
 
 /**
  * Decides who acts, against the incident as it stands when the command applies (inside the
- * transaction): returns the actor to record, or the reason the command is not allowed.
+ * transaction, `trx`, so what it checks or uses up, e.g. a one-time link, commits or rolls
+ * back with the command): returns the actor to record, or the reason it is not allowed.
  */
-export type Authorize = (state: IncidentState | null, plan: Plan) => Actor | { forbidden: string };
+export type Authorize = (
+  state: IncidentState | null,
+  plan: Plan,
+  trx: Trx,
+) => Actor | { forbidden: string } | Promise<Actor | { forbidden: string }>;
 
 export type Outcome =
   | { kind: 'accepted'; state: IncidentState; plan: Plan; events: IncidentEvent[] }
@@ -52,6 +57,7 @@ export class CommandProcessor {
   private queue: Job[] = [];
   private running = false;
   private readonly newId: (kind: IdKind) => string;
+  private onFlush: FlushHook | null = null;
 
   constructor(
     private readonly store: Store,
@@ -69,6 +75,12 @@ export class CommandProcessor {
    */
   submit(incidentId: string | null, command: Command, actor: Actor | Authorize | null): Promise<Outcome> {
     return new Promise((done, fail) => this.enqueue({ kind: 'command', incidentId, command, actor, done, fail }));
+  }
+
+  /** Sets what every transaction's appended events also cause, in that transaction (the notifications' outbox). */
+  withFlushHook(hook: FlushHook | null): this {
+    this.onFlush = hook;
+    return this;
   }
 
   /** Fires every timer due now, across incidents. Resolves to the number of incidents touched. */
@@ -120,7 +132,7 @@ export class CommandProcessor {
 
   private async process(trx: Trx, batch: Job[]): Promise<{ results: unknown[]; lastSeq: number }> {
     const now = this.clock();
-    const log = await LogWriter.open(this.store, trx, now);
+    const log = await LogWriter.open(this.store, trx, now, this.onFlush);
     const touched = new Map<string, Loaded>();
     const cases: { incident: IncidentState; plan: Plan; event: Extract<IncidentEvent, { type: 'case_opened' }> }[] = [];
 
@@ -173,7 +185,7 @@ export class CommandProcessor {
       }
       let actor: Actor | null = null;
       if (typeof job.actor === 'function') {
-        const who = job.actor(entry.state, entry.plan);
+        const who = await job.actor(entry.state, entry.plan, trx);
         if ('forbidden' in who) {
           results.push({ kind: 'forbidden', reason: who.forbidden } satisfies Outcome);
           continue;

@@ -3,6 +3,7 @@ import type { Plan } from '../plan/plan.js';
 import { formatInstant, zoneOffset } from '../engine/time.js';
 import type { IncidentState } from '../engine/incident.state.js';
 import { accountability, incidentView } from '../engine/incident.view.js';
+import type { NotifyService } from '../notify/service.js';
 import type { Store } from '../store/db.js';
 import type { EventRow } from '../store/schema.js';
 import type { Principal } from './auth/permissions.js';
@@ -10,6 +11,7 @@ import type { CaseProcessor } from './case.processor.js';
 import type { CommandProcessor } from './command.processor.js';
 import type { EventHub } from './event.hub.js';
 import type { PlanRegistry } from './plan.registry.js';
+import type { RiskProcessor } from './risk.processor.js';
 import { ApiError } from './errors.js';
 
 /** What routes need: the store, the plan registry, the command processor and the live hub. */
@@ -19,7 +21,11 @@ export interface Services {
   processor: CommandProcessor;
   /** Follow-up cases: commands, timers, personal data. */
   cases: CaseProcessor;
+  /** The early-warning register (§6): commands and overdue-review timers. */
+  risks: RiskProcessor;
   hub: EventHub;
+  /** Notifications: outbox, dispatcher, acknowledgement links. */
+  notify: NotifyService;
   clock: () => number;
   /** Heartbeat interval of the live stream, ms. */
   heartbeatMs: number;
@@ -56,7 +62,7 @@ export function presentIncident(state: IncidentState, plan: Plan) {
   return { id: state.id, ...incidentView(state, countyTime(plan)), accountability: accountability(state) };
 }
 
-const TIME_FIELDS = new Set(['deadline', 'accept_by', 'due', 'since']);
+const TIME_FIELDS = new Set(['deadline', 'accept_by', 'due', 'since', 'object_by', 'review_by', 'decide_by']);
 
 /**
  * Whether an event belongs in the shared event feed that every signed-in user reads:

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { notifyService } from '../notify/service.js';
 import { openStore, type Store } from '../store/db.js';
 import { buildApp } from './app.js';
 import { CaseProcessor } from './case.processor.js';
@@ -8,6 +9,7 @@ import type { Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { EventHub } from './event.hub.js';
 import { PlanRegistry } from './plan.registry.js';
+import { RiskProcessor } from './risk.processor.js';
 import { Scheduler } from './scheduler.js';
 
 export interface RunningServer {
@@ -32,15 +34,32 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const processor = new CommandProcessor(store, plans, clock);
   const sealer = new Sealer(config.dataKey ?? (await localDataKey(config.db)));
   const cases = new CaseProcessor(store, plans, { retentionDays: config.retentionDays, sealer }, clock);
+  const risks = new RiskProcessor(store, plans, clock);
   const hub = new EventHub(store);
   await hub.start();
+  // Links in messages point at the public URL, else at the address the server listens on.
+  let publicUrl: string | null = config.notify.publicUrl ?? null;
+  const notify = notifyService({
+    store,
+    plans,
+    config: { ...config.notify, linkKey: config.notify.linkKey ?? (await localDataKey(config.db, 'ack-link.key')) },
+    publicUrl: () => publicUrl,
+    clock,
+    // The dispatcher logs only once started, after the app exists.
+    log: { warn: (obj, msg) => app.log.warn(obj, msg), error: (obj, msg) => app.log.error(obj, msg) },
+  });
+  processor.withFlushHook(notify.notifier.hook);
+  cases.withFlushHook(notify.notifier.hook);
+  risks.withFlushHook(notify.notifier.hook);
   const app = await buildApp(
-    { store, plans, processor, cases, hub, clock, heartbeatMs: config.heartbeatMs },
+    { store, plans, processor, cases, risks, hub, notify, clock, heartbeatMs: config.heartbeatMs },
     { logger: { level: config.logLevel } },
   );
-  const scheduler = new Scheduler(store, [processor, cases], clock, (err) => app.log.error({ err }, 'timer scheduler'));
+  const scheduler = new Scheduler(store, [processor, cases, risks], clock, (err) => app.log.error({ err }, 'timer scheduler'));
   const address = await app.listen({ port: config.port, host: config.host });
+  publicUrl ??= address;
   await scheduler.start();
+  await notify.start();
 
   let stopping: Promise<void> | null = null;
   return {
@@ -52,6 +71,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     stop() {
       stopping ??= (async () => {
         await scheduler.stop();
+        await notify.stop();
         // Live streams never end by themselves: end them so close() can finish the rest.
         await hub.stop();
         await app.close();
@@ -64,13 +84,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
 }
 
 /**
- * Without YINGJI_DATA_KEY, the personal data key lives in a file beside the SQLite database
- * (or under ./data), created once with owner-only permissions. Production sets the key.
+ * Without YINGJI_DATA_KEY (or YINGJI_LINK_KEY), the personal data key (or the link signing
+ * key) lives in a file beside the SQLite database (or under ./data), created once with
+ * owner-only permissions. Production sets the keys.
  */
-async function localDataKey(db: string): Promise<string> {
+async function localDataKey(db: string, name = 'personal-data.key'): Promise<string> {
   const { mkdir, readFile, writeFile } = await import('node:fs/promises');
   const path = await import('node:path');
-  const file = db.startsWith('sqlite:') && !db.includes(':memory:') ? path.join(path.dirname(db.slice('sqlite:'.length)), 'personal-data.key') : path.join('data', 'personal-data.key');
+  const file = db.startsWith('sqlite:') && !db.includes(':memory:') ? path.join(path.dirname(db.slice('sqlite:'.length)), name) : path.join('data', name);
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {

@@ -23,7 +23,8 @@ export const casesRepository = {
   async list(db: Db, opts: { handlers?: string[]; open?: boolean; limit?: number } = {}): Promise<CaseState[]> {
     let q = db.selectFrom('cases').select('state');
     if (opts.handlers) q = opts.handlers.length ? q.where('handler', 'in', opts.handlers) : q.where('id', '=', '');
-    if (opts.open) q = q.where('status', '!=', 'closed');
+    if (opts.open === true) q = q.where('status', '!=', 'closed');
+    if (opts.open === false) q = q.where('status', '=', 'closed');
     const rows = await q
       .orderBy((eb) => eb.case().when('next_deadline', 'is', null).then(1).else(0).end())
       .orderBy('next_deadline')

@@ -19,6 +19,12 @@ export interface StreamEvent {
 }
 
 /**
+ * Runs in the transaction of a flush, after its rows are written: what the events cause in
+ * the same transaction (e.g. the notifications' outbox). A failure rolls the events back.
+ */
+export type FlushHook = (trx: Trx, rows: readonly NewEventRow[]) => Promise<void>;
+
+/**
  * Appends events to the hash-chained log inside one transaction. Open it after taking the
  * store's write lock; `flush` writes the rows and the new chain head and announces them.
  * Every state change of every stream goes through here, in the transaction of the change.
@@ -32,12 +38,14 @@ export class LogWriter {
     private seq: number,
     private hash: string,
     private readonly now: number,
+    private readonly onFlush: FlushHook | null,
   ) {}
 
-  static async open(store: Store, trx: Trx, now: number): Promise<LogWriter> {
+  /** `onFlush` sees every flushed batch of rows inside the transaction. */
+  static async open(store: Store, trx: Trx, now: number, onFlush: FlushHook | null = null): Promise<LogWriter> {
     await store.lockWrites(trx);
     const head = await eventsRepository.head(trx);
-    return new LogWriter(store, trx, head.seq, head.hash ?? GENESIS, now);
+    return new LogWriter(store, trx, head.seq, head.hash ?? GENESIS, now, onFlush);
   }
 
   /** Chains one event of a stream at the stream's new version. */
@@ -64,7 +72,9 @@ export class LogWriter {
   /** Writes what was appended; returns the last sequence number, or 0 if nothing was. */
   async flush(): Promise<number> {
     if (!this.rows.length) return 0;
-    await eventsRepository.append(this.trx, this.rows.splice(0), { seq: this.seq, hash: this.hash });
+    const rows = this.rows.splice(0);
+    await eventsRepository.append(this.trx, rows, { seq: this.seq, hash: this.hash });
+    if (this.onFlush) await this.onFlush(this.trx, rows);
     await this.store.notify(this.trx, this.seq);
     return this.seq;
   }

@@ -278,6 +278,30 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('drill_reports_created').on('drill_reports').column('created_at').execute();
     },
   },
+  '0005_early_warning': {
+    async up(db: Kysely<unknown>) {
+      // The early-warning register (§6): matters, never people, so no column about a person.
+      await db.schema
+        .createTable('risks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('unit', 'text', (c) => c.notNull())
+        .addColumn('level', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('leader', 'text')
+        .addColumn('affected', 'integer', (c) => c.notNull())
+        .addColumn('review_due', 'bigint')
+        .addColumn('sign_open', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('overdue', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('reported_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('risks_unit_status').on('risks').columns(['unit', 'status']).execute();
+      await db.schema.createIndex('risks_alerts').on('risks').columns(['sign_open', 'overdue']).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -24,6 +24,7 @@ export interface Database {
   delivery_attempts: DeliveryAttemptsTable;
   ack_links: AckLinksTable;
   drill_reports: DrillReportsTable;
+  risks: RisksTable;
 }
 
 /** The kinds of stream in the event log; each has its own pure decider and projection. */
@@ -289,6 +290,37 @@ export interface DrillReportsTable {
   text_en: string;
   created_at: number;
   created_by: string | null;
+}
+
+/**
+ * Projection: the early-warning register (§6). Matters only: the table has no column about any
+ * person (no name, ID number, phone or "key person"; safeguards, "Never"); the leader is a role.
+ * `state` is the risk engine's state; the other columns are copies of it for lists and alerts.
+ */
+export interface RisksTable {
+  id: string;
+  /** `matter`, or `sign` (a sign of a coming petition, 上访苗头). */
+  kind: string;
+  /** The township or county department whose area the matter is in. */
+  unit: string;
+  /** `low`, `medium` or `high`. */
+  level: string;
+  /** `open`, `resolving` or `resolved`. */
+  status: string;
+  /** The role assigned to the case (领导包案), a position, never a name. */
+  leader: string | null;
+  /** The estimated number of people affected. */
+  affected: number;
+  /** When the next review becomes overdue (the end of its day); null when none is set. */
+  review_due: number | null;
+  /** 1 while a sign waits for the working group. */
+  sign_open: number;
+  /** 1 while a review is overdue. */
+  overdue: number;
+  reported_at: number;
+  updated_at: number;
+  version: number;
+  state: string;
 }
 
 export type EventRow = Selectable<EventsTable>;

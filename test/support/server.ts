@@ -7,7 +7,10 @@ import { Sealer } from '../../src/server/personal.js';
 import { seedDemo } from '../../src/server/demo.js';
 import { EventHub } from '../../src/server/event.hub.js';
 import { PlanRegistry } from '../../src/server/plan.registry.js';
+import { RiskProcessor } from '../../src/server/risk.processor.js';
 import { openStore, type Store } from '../../src/store/db.js';
+import { NotifyConfigSchema } from '../../src/notify/notify.config.js';
+import { notifyService, type NotifyService } from '../../src/notify/service.js';
 import { freshDatabase } from './databases.js';
 
 export const DEMO_PASSWORD = 'demo-password-for-tests';
@@ -15,6 +18,9 @@ export const DEMO_PASSWORD = 'demo-password-for-tests';
 export const TEST_DATA_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 /** Days test apps keep personal data after a case closes. */
 export const RETENTION_DAYS = 30;
+/** The acknowledgement link key and public URL of test apps. */
+export const TEST_LINK_KEY = 'test-link-signing-key-0123456789abcdef';
+export const TEST_PUBLIC_URL = 'http://yingji.test';
 
 /** An app on a fresh database with the demo organization, and a controllable clock. */
 export interface TestApp {
@@ -23,11 +29,19 @@ export interface TestApp {
   plans: PlanRegistry;
   processor: CommandProcessor;
   cases: CaseProcessor;
+  /** The early-warning register (§6). */
+  risks: RiskProcessor;
+  /** Notifications; the dispatcher is not started: tests step it with `runOnce()`. */
+  notify: NotifyService;
   clock: { now: number };
   close(): Promise<void>;
 }
 
-export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse('2026-03-02T09:00:00+08:00')): Promise<TestApp> {
+/**
+ * `notify` configures notification channels (as `config.notify`, e.g. `{ webhook: { url, secret } }`);
+ * by default only in-app messages, with signed acknowledgement links.
+ */
+export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse('2026-03-02T09:00:00+08:00'), opts: { notify?: Record<string, unknown> } = {}): Promise<TestApp> {
   const { url, drop } = await freshDatabase(dialect);
   const store = await openStore(url);
   const clock = { now: start };
@@ -37,9 +51,15 @@ export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse
   await seedDemo(store, plan, DEMO_PASSWORD, now());
   const processor = new CommandProcessor(store, plans, now);
   const cases = new CaseProcessor(store, plans, { retentionDays: RETENTION_DAYS, sealer: new Sealer(TEST_DATA_KEY) }, now);
+  const risks = new RiskProcessor(store, plans, now);
   const hub = new EventHub(store);
   await hub.start();
-  const app = await buildApp({ store, plans, processor, cases, hub, clock: now, heartbeatMs: 1000 }, { logger: false });
+  const config = NotifyConfigSchema.parse({ linkKey: TEST_LINK_KEY, publicUrl: TEST_PUBLIC_URL, retry: { baseMs: 1000 }, ...opts.notify });
+  const notify = notifyService({ store, plans, config, clock: now, dispatcher: { random: () => 0 } });
+  processor.withFlushHook(notify.notifier.hook);
+  cases.withFlushHook(notify.notifier.hook);
+  risks.withFlushHook(notify.notifier.hook);
+  const app = await buildApp({ store, plans, processor, cases, risks, hub, notify, clock: now, heartbeatMs: 1000 }, { logger: false });
   await app.ready();
   return {
     app,
@@ -47,8 +67,11 @@ export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse
     plans,
     processor,
     cases,
+    risks,
+    notify,
     clock,
     async close() {
+      await notify.stop();
       await hub.stop();
       await app.close();
       await store.close();

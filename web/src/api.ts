@@ -43,10 +43,13 @@ export async function api<T = unknown>(method: 'GET' | 'POST' | 'PATCH', path: s
 export const get = <T = unknown>(path: string) => api<T>('GET', path);
 export const post = <T = unknown>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 
-/** A person-readable reason for a failed request: the engine's refusal in the reader's language. */
-export function errorText(err: unknown, t: (key: string) => string): string {
+/**
+ * A person-readable reason for a failed request: the engine's refusal in the reader's language.
+ * `ns` is where the reason codes are translated: `rejection` for incidents, `case.rejection` for cases.
+ */
+export function errorText(err: unknown, t: (key: string) => string, ns = 'rejection'): string {
   if (err instanceof ApiError && err.code === 'rejected' && typeof err.body.reason === 'string') {
-    const key = `rejection.${err.body.reason}`;
+    const key = `${ns}.${err.body.reason}`;
     const text = t(key);
     return text === key ? err.message : text;
   }

@@ -10,18 +10,23 @@ import { useOnline } from './live';
 import { PlanProvider, usePlan } from './plan-context';
 import { SessionProvider, useSession } from './session';
 import { mayReadReports } from '../../src/server/auth/permissions';
+import { AckPage } from './pages/ack';
 import { ApprovalsPage } from './pages/approvals';
 import { BoardPage } from './pages/board';
+import { CasePage } from './pages/case';
+import { CasesPage } from './pages/cases';
 import { IncidentPage } from './pages/incident';
 import { LoginPage } from './pages/login';
 import { MySummonsPage } from './pages/my-summons';
 import { ReportPage } from './pages/report';
+import { TrackPage } from './pages/track';
 
 // Admin screens load on demand: the first page stays small.
 const PlanPage = lazy(() => import('./pages/plan').then((m) => ({ default: m.PlanPage })));
 const OrgPage = lazy(() => import('./pages/org').then((m) => ({ default: m.OrgPage })));
 const DrillsPage = lazy(() => import('./pages/drills').then((m) => ({ default: m.DrillsPage })));
 const AccountabilityPage = lazy(() => import('./pages/accountability').then((m) => ({ default: m.AccountabilityPage })));
+const RisksPage = lazy(() => import('./pages/risks').then((m) => ({ default: m.RisksPage })));
 
 export function App() {
   const { lang } = useT();
@@ -30,9 +35,20 @@ export function App() {
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#b71c1c' } }}>
       <AntApp>
         <BrowserRouter>
-          <SessionProvider>
-            <Shell />
-          </SessionProvider>
+          <Routes>
+            {/* The petitioner's tracking page needs no account (Art. 18, 21): outside the sign-in guard. */}
+            <Route path="/track/:code?" element={<TrackPage />} />
+            {/* A summons message's one-button page: the signed, single-use link is the credential. */}
+            <Route path="/a/:token" element={<AckPage />} />
+            <Route
+              path="*"
+              element={
+                <SessionProvider>
+                  <Shell />
+                </SessionProvider>
+              }
+            />
+          </Routes>
         </BrowserRouter>
       </AntApp>
     </ConfigProvider>
@@ -65,7 +81,9 @@ function Frame() {
     { key: '/', label: t('nav.board') },
     { key: '/report', label: t('nav.report') },
     { key: '/my', label: t('nav.my') },
+    { key: '/cases', label: t('nav.cases') },
     { key: '/approvals', label: t('nav.approvals') },
+    { key: '/risks', label: t('nav.risks') },
     { key: '/plan', label: t('nav.plan') },
     { key: '/org', label: t('nav.org') },
     { key: '/drills', label: t('nav.drills') },
@@ -103,11 +121,14 @@ function Frame() {
             <Route path="/report" element={<ReportPage />} />
             <Route path="/incidents/:id" element={<IncidentPage />} />
             <Route path="/my" element={<MySummonsPage />} />
+            <Route path="/cases" element={<CasesPage />} />
+            <Route path="/cases/:id" element={<CasePage />} />
             <Route path="/approvals" element={<ApprovalsPage />} />
             <Route path="/plan" element={<PlanPage />} />
             <Route path="/org" element={<OrgPage />} />
             <Route path="/drills" element={<DrillsPage />} />
             <Route path="/accountability" element={<AccountabilityPage />} />
+            <Route path="/risks" element={<RisksPage />} />
             <Route path="*" element={<Navigate to="/" />} />
           </Routes>
         </Suspense>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { get } from './api';
-import type { ApiEvent, Incident } from './types';
+import type { ApiEvent, Incident, RiskApiEvent } from './types';
 
 type Listener = () => void;
 
@@ -16,6 +16,7 @@ class LiveStore {
   private readonly listListeners = new Set<Listener>();
   private readonly statusListeners = new Set<Listener>();
   private readonly eventListeners = new Map<string, Set<(e: ApiEvent) => void>>();
+  private readonly riskListeners = new Set<(e: RiskApiEvent) => void>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private source: EventSource | null = null;
   online = false;
@@ -32,6 +33,13 @@ class LiveStore {
     source.onmessage = (msg) => {
       const event = JSON.parse(msg.data as string) as ApiEvent;
       this.lastSeq = event.seq;
+      // The feed carries more than incidents: the early-warning register's events go to their own
+      // listeners (the board's alert panel), never to an incident's card.
+      if (event.stream === 'risk') {
+        for (const l of this.riskListeners) l(event as unknown as RiskApiEvent);
+        return;
+      }
+      if (typeof event.incident !== 'string') return;
       for (const l of this.eventListeners.get(event.incident) ?? []) l(event);
       this.schedule(event.incident);
     };
@@ -118,6 +126,12 @@ class LiveStore {
   subscribeStatus(l: Listener): () => void {
     this.statusListeners.add(l);
     return () => this.statusListeners.delete(l);
+  }
+
+  /** Calls back on every event of the early-warning register (§6). */
+  onRisk(l: (e: RiskApiEvent) => void): () => void {
+    this.riskListeners.add(l);
+    return () => this.riskListeners.delete(l);
   }
 
   onEvent(id: string, l: (e: ApiEvent) => void): () => void {

@@ -1,4 +1,6 @@
+import type { caseView, publicCaseView } from '../../src/engine/case.view';
 import type { IncidentView, UnitAccountability } from '../../src/engine/incident.view';
+import type { RiskAlert, RiskView } from '../../src/engine/risk.view';
 
 /** An incident as the API returns it (contract §5). */
 export type Incident = IncidentView & { id: string; accountability: UnitAccountability[] };
@@ -8,6 +10,8 @@ export type Measure = Incident['measures'][number];
 /** A stored event as the API returns it: `seq`, ISO `at`, `type`, its own fields, and who acted. */
 export interface ApiEvent {
   seq: number;
+  /** Which stream: the shared feed carries incidents and the early-warning register (`risk`). */
+  stream?: 'incident' | 'risk';
   incident: string;
   version: number;
   at: string;
@@ -29,4 +33,59 @@ export interface Allowed {
   roles: { ack: string[]; arrive: string[]; leave: string[] };
   approve_as: string[];
   measures: { take: string[]; approve: string[]; decline: string[] };
+}
+
+/** A handler's name in both languages, as the case APIs send it. */
+type HandlerName = { handler_name: { zh: string; en: string } };
+
+/** A follow-up case as `GET /api/cases` lists it (src/engine/case.view.ts). */
+export type CaseSummary = ReturnType<typeof caseView> & HandlerName;
+
+/** A stored case event: `case` id, ISO `at`, `type`, its own fields, and who acted. */
+export interface CaseApiEvent {
+  seq: number;
+  case: string;
+  version: number;
+  at: string;
+  type: string;
+  actor: { user: string; role: string | null; on_behalf: boolean } | null;
+  [field: string]: unknown;
+}
+
+/** One case as `GET /api/cases/:id` returns it: the view, the commands open to the user, the timeline. */
+export type CaseDetail = CaseSummary & { handler_of: boolean; allowed: string[]; events: CaseApiEvent[] };
+
+/** What the petitioner sees by tracking code (`GET /api/track/:code`): no personal data. */
+export type PublicCase = ReturnType<typeof publicCaseView> & HandlerName;
+
+/** The petitioner's personal data on a case, for its handlers only. */
+export interface CasePersonal {
+  name?: string;
+  phone?: string;
+  representatives?: string[];
+}
+
+/** A matter of the early-warning register as `GET /api/risks` lists it (src/engine/risk.view.ts). */
+export type Risk = RiskView & { unit_name: { zh: string; en: string }; leader_name: { zh: string; en: string } | null };
+
+/** A register event in the shared feed: `risk` id, ISO `at`, `type`, its own fields, and who acted. */
+export interface RiskApiEvent {
+  seq: number;
+  stream: 'risk';
+  risk: string;
+  version: number;
+  at: string;
+  type: string;
+  actor: { user: string; role: string | null; on_behalf: boolean } | null;
+  [field: string]: unknown;
+}
+
+/** One matter as `GET /api/risks/:id` returns it: the view, the commands open to the user, the timeline. */
+export type RiskDetail = Risk & { allowed: string[]; events: RiskApiEvent[] };
+
+/** What the board shows (`GET /api/risks/alerts`): open signs of a coming petition, overdue reviews. */
+export interface RiskAlerts {
+  signs: RiskAlert[];
+  overdue: RiskAlert[];
+  can_handle: boolean;
 }

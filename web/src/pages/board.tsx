@@ -3,6 +3,7 @@ import { memo, useState } from 'react';
 import { Link } from 'react-router';
 import { Countdown } from '../components/countdown';
 import { openAlerts, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
+import { RiskAlertsPanel } from '../components/risk-alerts';
 import { useT } from '../i18n';
 import { live, useIncident, useIncidentIds } from '../live';
 import { usePlan } from '../plan-context';
@@ -38,6 +39,8 @@ export function BoardPage() {
           <Button onClick={() => void toggleWall()}>{wall ? '×' : t('board.fullscreen')}</Button>
         </Space>
       </Space>
+      {/* §6: open signs of a coming petition and overdue reviews; its own state, so no card re-renders. */}
+      <RiskAlertsPanel />
       {visible.length === 0 ? <Empty description={t('board.empty')} /> : null}
       <div className="board-grid" data-testid="board">
         {visible.map((id) => (

@@ -4,7 +4,9 @@ import { useParams } from 'react-router';
 import type { IncidentEvent } from '../../../src/engine/events';
 import { describeEvent, handlerName } from '../../../src/i18n/describe';
 import { csrfToken, errorText, get, post } from '../api';
+import { CaseLink } from '../components/case-bits';
 import { Countdown } from '../components/countdown';
+import { DeliveryTags, OtherDeliveries, summonsDeliveries, useDeliveries } from '../components/deliveries';
 import { clock, dateTime, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { live, useIncident } from '../live';
@@ -20,6 +22,7 @@ export function IncidentPage() {
   const [events, setEvents] = useState<ApiEvent[]>([]);
   const [allowed, setAllowed] = useState<Allowed | null>(null);
   const [missing, setMissing] = useState(false);
+  const deliveries = useDeliveries(id, events.length);
 
   const reload = useCallback(async () => {
     try {
@@ -78,7 +81,7 @@ export function IncidentPage() {
             </Descriptions>
           </Card>
           {incident.cases.map((c) => (
-            <Card key={c.id} size="small" title={t('incident.case')} style={{ marginTop: 16 }} data-testid="case">
+            <Card key={c.id} size="small" title={t('incident.case')} extra={<CaseLink id={c.id} />} style={{ marginTop: 16 }} data-testid="case">
               <Descriptions size="small" column={1}>
                 <Descriptions.Item label={t('label.route')}>
                   {t(`route.${c.route}`)} <Tag>{c.clause}</Tag>
@@ -111,9 +114,11 @@ export function IncidentPage() {
                 { title: t('col.arrived'), render: (_, s) => clock(s.arrived_at) },
                 { title: t('col.left'), render: (_, s) => clock(s.left_at) },
                 { title: t('col.status'), render: (_, s) => <SummonsStatus s={s} /> },
+                { title: t('notify.deliveries'), render: (_, s) => <DeliveryTags messages={summonsDeliveries(deliveries, s.role)} /> },
               ]}
             />
           </Card>
+          <OtherDeliveries messages={deliveries} />
           {incident.measures.length > 0 && (
             <Card size="small" title={t('incident.measures')} style={{ marginTop: 16 }}>
               {incident.measures.map((m) => (

@@ -1,5 +1,6 @@
 import { Alert, Button, Card, Form, Input } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { setLang, useT } from '../i18n';
 import { useSession } from '../session';
 
@@ -40,6 +41,12 @@ export function LoginPage() {
           </Button>
         </Form>
       </Card>
+      {/* Petitioners look up their case without an account. */}
+      <div style={{ textAlign: 'center', marginTop: 16 }}>
+        <Link to="/track" data-testid="track-link">
+          {t('login.track')}
+        </Link>
+      </div>
     </div>
   );
 }

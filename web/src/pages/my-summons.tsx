@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { errorText, post } from '../api';
 import { Countdown } from '../components/countdown';
+import { Inbox } from '../components/deliveries';
 import { clock, SummonsStatus } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { live, useLiveList } from '../live';
@@ -82,6 +83,7 @@ export function MySummonsPage() {
           </Card>
         );
       })}
+      <Inbox />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { useSearchParams } from 'react-router';
 import type { OrganizationFile } from '../../../src/plan/plan.schema';
 import { api, ApiError, get, post } from '../api';
+import { DeadLetters } from '../components/deliveries';
 import { useT } from '../i18n';
 import { usePlan } from '../plan-context';
 import { useSession } from '../session';
@@ -61,7 +62,7 @@ interface OrgData {
 
 type CsvKind = 'people' | 'positions' | 'roster';
 
-const TABS = ['units', 'venues', 'people', 'positions', 'roster'] as const;
+const TABS = ['units', 'venues', 'people', 'positions', 'roster', 'dead-letters'] as const;
 type TabKey = (typeof TABS)[number];
 
 /** The organization: units, venues, people, who holds which role, the duty roster; CSV in and out. */
@@ -104,6 +105,7 @@ export function OrgPage() {
           { key: 'people', label: t('org.people'), children: <PeopleTab data={data} /> },
           { key: 'positions', label: t('org.positions'), children: <PositionsTab data={data} /> },
           { key: 'roster', label: t('org.roster'), children: <RosterTab data={data} /> },
+          ...(admin ? [{ key: 'dead-letters', label: t('org.deadLetters'), children: <DeadLetters /> }] : []),
         ]}
       />
     </div>

@@ -1,0 +1,206 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { roleName } from '../../plan/plan.js';
+import { AckLinks, type AckClaims, type AckRefusal } from '../../notify/ack-links.js';
+import type { NotificationBody } from '../../notify/channels/channel.js';
+import { outbox, type DeliveryAttemptRow, type OutboxRow } from '../../notify/outbox.js';
+import { incidentsRepository } from '../../store/incidents.repository.js';
+import { FailureLimiter } from '../auth/limiter.js';
+import type { Actor } from '../command.processor.js';
+import { countyTime, presentIncident, principal, requireAdmin, type Services } from '../context.js';
+import { ApiError, notFound } from '../errors.js';
+
+const IdParams = z.object({ id: z.string().min(1).max(100) });
+const TokenParams = z.object({ token: z.string().min(1).max(200) });
+
+/** What a refused link tells its holder; a forged or unknown token is just not a link. */
+const REFUSALS: Record<AckRefusal, { code: 'not_found' | 'conflict'; reason: string; message: string }> = {
+  malformed: { code: 'not_found', reason: 'invalid', message: 'this link is not valid' },
+  forged: { code: 'not_found', reason: 'invalid', message: 'this link is not valid' },
+  unknown: { code: 'not_found', reason: 'invalid', message: 'this link is not valid' },
+  expired: { code: 'conflict', reason: 'expired', message: 'this link has expired; open the app to acknowledge' },
+  used: { code: 'conflict', reason: 'used', message: 'this link has already been used' },
+};
+
+/**
+ * Notifications: a person's in-app inbox, whether each summons reached its people (every
+ * attempt), the dead-letter list with an administrator's retry, and the public
+ * acknowledgement links (signed, expiring, single use) that record an acknowledgement or a
+ * check-in as the person the link was sent to.
+ */
+export function notifyRoutes(app: FastifyInstance, s: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  // Wrong tokens are what guessing produces: 30 a minute from one address, then a pause.
+  const limiter = new FailureLimiter(30, 60_000, s.clock);
+
+  const personOf = async (userId: string) =>
+    (await s.store.db.selectFrom('users').select('person_id').where('id', '=', userId).executeTakeFirst())?.person_id ?? null;
+
+  const attemptsOf = async (rows: readonly OutboxRow[]): Promise<Map<string, DeliveryAttemptRow[]>> => {
+    const by = new Map<string, DeliveryAttemptRow[]>();
+    for (let i = 0; i < rows.length; i += 200) {
+      const ids = rows.slice(i, i + 200).map((m) => m.id);
+      if (!ids.length) continue;
+      const found = await s.store.db.selectFrom('delivery_attempts').selectAll().where('message_id', 'in', ids).orderBy('at').orderBy('attempt').execute();
+      for (const a of found) by.set(a.message_id, [...(by.get(a.message_id) ?? []), a]);
+    }
+    return by;
+  };
+
+  /** An outbox row as the API shows it; addresses (phones, e-mails) only to administrators. */
+  const present = (m: OutboxRow, t: (ms: number) => string, attempts: DeliveryAttemptRow[] | null, names: ReadonlyMap<string, string>, admin: boolean) => {
+    const body = JSON.parse(m.body) as NotificationBody;
+    return {
+      id: m.id,
+      kind: body.kind,
+      channel: m.channel,
+      recipient: m.recipient,
+      recipient_name: names.get(m.recipient) ?? null,
+      ...(admin ? { address: m.address } : {}),
+      subject: m.subject,
+      text: body.text,
+      role: typeof body.data?.role === 'string' ? body.data.role : null,
+      event: typeof body.data?.event === 'string' ? body.data.event : null,
+      source: m.source_stream ? { stream: m.source_stream, id: m.source_id, seq: m.source_seq === null ? null : Number(m.source_seq) } : null,
+      status: m.status,
+      attempts: Number(m.attempts),
+      last_error: m.last_error,
+      created_at: t(Number(m.created_at)),
+      sent_at: m.sent_at === null ? null : t(Number(m.sent_at)),
+      ...(attempts ? { tries: attempts.map((a) => ({ attempt: Number(a.attempt), at: t(Number(a.at)), outcome: a.outcome, detail: a.detail, external_id: a.external_id })) } : {}),
+    };
+  };
+
+  const namesOf = async (rows: readonly OutboxRow[]): Promise<Map<string, string>> => {
+    const ids = [...new Set(rows.map((m) => m.recipient))].slice(0, 1000);
+    if (!ids.length) return new Map();
+    const people = await s.store.db.selectFrom('people').select(['id', 'name']).where('id', 'in', ids).execute();
+    return new Map(people.map((p) => [p.id, p.name]));
+  };
+
+  r.get('/api/my/inbox', { schema: { tags: ['notifications'], summary: 'My in-app notifications, newest first' } }, async (req) => {
+    const p = principal(req);
+    const personId = await personOf(p.userId);
+    if (!personId) return [];
+    const t = countyTime(await s.plans.current());
+    return (await outbox.inbox(s.store.db, personId)).map((m) => {
+      const body = JSON.parse(m.body) as NotificationBody;
+      return { ...present(m, t, null, new Map(), false), ...(body.link ? { link: body.link } : {}) };
+    });
+  });
+
+  r.get(
+    '/api/incidents/:id/deliveries',
+    { schema: { params: IdParams, tags: ['notifications'], summary: "Every notification an incident caused (summons, alerts, approval requests), each with its delivery attempts" } },
+    async (req) => {
+      const p = principal(req);
+      const row = await incidentsRepository.get(s.store.db, req.params.id);
+      if (!row) throw notFound(`incident ${req.params.id}`);
+      const t = countyTime(await s.plans.byDigest(row.digest));
+      const rows = await outbox.bySource(s.store.db, 'incident', req.params.id);
+      const [attempts, names] = await Promise.all([attemptsOf(rows), namesOf(rows)]);
+      return rows.map((m) => present(m, t, attempts.get(m.id) ?? [], names, p.admin));
+    },
+  );
+
+  r.get('/api/admin/dead-letters', { schema: { tags: ['notifications'], summary: 'Notifications given up after their last attempt (administrators)' } }, async (req) => {
+    requireAdmin(req);
+    const t = countyTime(await s.plans.current());
+    const rows = await outbox.dead(s.store.db, 200);
+    const [attempts, names] = await Promise.all([attemptsOf(rows), namesOf(rows)]);
+    return rows.map((m) => present(m, t, attempts.get(m.id) ?? [], names, true));
+  });
+
+  r.post(
+    '/api/admin/dead-letters/:id/retry',
+    { schema: { params: IdParams, tags: ['notifications'], summary: 'Deliver a dead notification again, from a fresh set of attempts (administrators)' } },
+    async (req) => {
+      requireAdmin(req);
+      const found = await outbox.get(s.store.db, req.params.id);
+      if (!found) throw notFound(`notification ${req.params.id}`);
+      if (!(await s.notify.dispatcher.retry(req.params.id))) throw new ApiError('conflict', `notification ${req.params.id} is ${found.status}, not dead`);
+      return { id: req.params.id, status: 'pending' };
+    },
+  );
+
+  /** Checks a token, counting refusals against the address. */
+  const check = async (req: FastifyRequest, reply: FastifyReply, token: string) => {
+    const links = s.notify.links;
+    if (!links) throw new ApiError('not_found', 'acknowledgement links are not enabled on this server');
+    const wait = limiter.retryAfter(req.ip);
+    if (wait > 0) {
+      reply.header('retry-after', Math.ceil(wait / 1000));
+      throw new ApiError('rate_limited', 'too many invalid links; try again in a minute', { retry_after: Math.ceil(wait / 1000) });
+    }
+    const checked = await links.inspect(s.store.db, token);
+    if (!checked.ok) return refuse(req, checked.reason);
+    return { links, claims: checked.claims, expiresAt: checked.expiresAt };
+  };
+  const refuse = (req: FastifyRequest, reason: AckRefusal): never => {
+    if (REFUSALS[reason].reason === 'invalid') limiter.fail(req.ip);
+    const { code, message, reason: why } = REFUSALS[reason];
+    throw new ApiError(code, message, { reason: why });
+  };
+
+  /** What the one-button page shows: who, which incident, what the button does. */
+  const describeLink = async (claims: AckClaims, expiresAt: number) => {
+    const row = await incidentsRepository.get(s.store.db, claims.incidentId);
+    if (!row) throw notFound('incident');
+    const plan = await s.plans.byDigest(row.digest);
+    const t = countyTime(plan);
+    const person = await s.store.db.selectFrom('people').select(['name']).where('id', '=', claims.personId).executeTakeFirst();
+    const view = presentIncident(row.state, plan);
+    const summons = view.summons.find((x) => x.role === claims.role) ?? null;
+    const venue = plan.org.venues.find((v) => v.id === row.state.venue)?.name ?? { zh: row.state.venue, en: row.state.venue };
+    return {
+      action: claims.action,
+      person: { id: claims.personId, name: person?.name ?? null },
+      role: claims.role,
+      role_name: { zh: roleName(plan, claims.role, 'zh'), en: roleName(plan, claims.role, 'en') },
+      incident: { id: row.state.id, venue: row.state.venue, venue_name: venue, matter: row.state.matter, headcount: row.state.headcount, status: row.state.status },
+      summons,
+      expires_at: t(expiresAt),
+    };
+  };
+
+  r.get('/api/ack/:token', { schema: { params: TokenParams, tags: ['notifications'], summary: 'What an acknowledgement link is for (public; the token is the credential)', security: [] } }, async (req, reply) => {
+    const { claims, expiresAt } = await check(req, reply, req.params.token);
+    return describeLink(claims, expiresAt);
+  });
+
+  r.post(
+    '/api/ack/:token',
+    { schema: { params: TokenParams, tags: ['notifications'], summary: 'Use an acknowledgement link: acknowledge the summons or check in, as the person it was sent to', security: [] } },
+    async (req, reply) => {
+      const { links, claims } = await check(req, reply, req.params.token);
+      const user = await s.store.db.selectFrom('users').select(['id', 'username']).where('person_id', '=', claims.personId).where('disabled', '=', 0).executeTakeFirst();
+      const got: { refusal: AckRefusal | null; next: { token: string; expiresAt: number } | null } = { refusal: null, next: null };
+      const outcome = await s.processor.submit(claims.incidentId, { do: claims.action, role: claims.role }, async (_state, _plan, trx): Promise<Actor | { forbidden: string }> => {
+        // Used up in the command's transaction: if the command fails, the link stays unused.
+        const redeemed = await links.redeem(trx, req.params.token);
+        if (!redeemed.ok) {
+          got.refusal = redeemed.reason;
+          return { forbidden: REFUSALS[redeemed.reason].message };
+        }
+        const person = await trx.selectFrom('people').select('active').where('id', '=', claims.personId).executeTakeFirst();
+        if (person?.active !== 1) return { forbidden: 'the person this link was sent to is no longer active' };
+        // After acknowledging, the same person checks in on arrival with a fresh link.
+        if (claims.action === 'ack') got.next = await links.create(trx, { ...claims, action: 'arrive' });
+        return { userId: user?.id ?? '', username: user?.username ?? `person:${claims.personId}`, role: claims.role, onBehalf: false };
+      });
+      if (got.refusal) refuse(req, got.refusal);
+      if (outcome.kind === 'not_found') throw notFound('incident');
+      if (outcome.kind === 'forbidden') throw new ApiError('forbidden', outcome.reason);
+      if (outcome.kind === 'rejected') throw new ApiError('rejected', outcome.rejection.reason, { reason: outcome.rejection.code });
+      const view = presentIncident(outcome.state, outcome.plan);
+      const next = outcome.kind === 'accepted' ? got.next : null;
+      const base = s.notify.publicUrl();
+      return {
+        done: claims.action,
+        summons: view.summons.find((x) => x.role === claims.role) ?? null,
+        ...(next ? { next: { action: 'arrive', token: next.token, ...(base ? { url: AckLinks.url(base, next.token) } : {}) } } : {}),
+      };
+    },
+  );
+}
