@@ -57,9 +57,16 @@ export function countyTime(plan: Plan): (ms: number) => string {
   return (ms) => formatInstant(ms, zoneOffset(ms, tz));
 }
 
-/** The incident view of the API: the drill output's fields plus ids (contract §5). */
+/**
+ * The incident view of the API: the drill output's fields plus ids (contract §5). The tracking
+ * code of a report against officials is withheld: everyone who sees the incident, the accused
+ * unit included, would otherwise follow the complaint on the public page (safeguards 6). The
+ * discipline commission, its handler, sees the code on the case.
+ */
 export function presentIncident(state: IncidentState, plan: Plan) {
-  return { id: state.id, ...incidentView(state, countyTime(plan)), accountability: accountability(state) };
+  const view = incidentView(state, countyTime(plan));
+  const cases = view.cases.map((c) => (c.route === 'discipline_inspection' ? { ...c, tracking_code: null } : c));
+  return { id: state.id, ...view, cases, accountability: accountability(state) };
 }
 
 const TIME_FIELDS = new Set(['deadline', 'accept_by', 'due', 'since', 'object_by', 'review_by', 'decide_by']);

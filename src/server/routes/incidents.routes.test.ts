@@ -390,11 +390,16 @@ for (const dialect of DIALECTS) {
       const accusation = await report({ category: 'accusation', matter: '反映某干部问题' });
       const b = await must(staff, accusation.id, { do: 'clear' });
       expect(b.cases.map((c: any) => [c.route, c.handler])).toEqual([['discipline_inspection', 'discipline-commission']]);
-      for (const v of [a, b]) {
-        const res = await t.app.inject({ method: 'GET', url: `/api/track/${v.cases[0].tracking_code}` });
-        expect(res.statusCode).toBe(200);
-        expect(res.json().route).toBe(v.cases[0].route);
-      }
+      const res = await t.app.inject({ method: 'GET', url: `/api/track/${a.cases[0].tracking_code}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().route).toBe('joint_reception');
+      // The accused unit sees the incident but never the complaint's tracking code (safeguards 6).
+      expect(b.cases[0].tracking_code).toBeNull();
+      const town = await Client.as(t.app, 'town-tanggou.principal');
+      expect(JSON.stringify((await town.get(`/api/incidents/${accusation.id}`)).json().cases)).not.toMatch(/YJ-/);
+      const discipline = await Client.as(t.app, 'discipline-commission.principal');
+      const code = ((await discipline.get('/api/cases')).json() as any[])[0].tracking_code;
+      expect((await t.app.inject({ method: 'GET', url: `/api/track/${code}` })).json().route).toBe('discipline_inspection');
     });
   });
 }
