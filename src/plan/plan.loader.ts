@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { digestOf } from './canonical.js';
+import { compileDesignations } from './designations.js';
 import { parseDuration } from './duration.js';
 import type { Plan } from './plan.js';
 import { OrganizationSchema, PlanSchema, type OrganizationFile, type PlanFile } from './plan.schema.js';
@@ -38,7 +39,8 @@ export function loadPlan(file: string = DEFAULT_PLAN_FILE): LoadResult {
 export function loadPlanText(planName: string, planText: string, orgName: string, orgText: string): LoadResult {
   const parsed = YamlSource.parse(planName, planText);
   if (parsed.errors.length) return { ok: false, errors: parsed.errors };
-  return loadFromSources(parsed.source, () => YamlSource.parse(orgName, orgText));
+  // The organization is the server's own document, built from bounded requests: no size limit.
+  return loadFromSources(parsed.source, () => YamlSource.parse(orgName, orgText, { maxLength: Number.POSITIVE_INFINITY }));
 }
 
 function loadFromSources(
@@ -112,5 +114,6 @@ export function compilePlan(file: PlanFile, org: OrganizationFile): Plan {
       reminder: ms(file.follow_up.deadlines.reminder ?? '3d'),
     },
     representativesMax: file.follow_up.representatives_max,
+    designations: compileDesignations(file, org),
   });
 }

@@ -76,6 +76,39 @@ const TierLevel = z.strictObject({
   assist: z.array(Role).default([]),
 });
 
+/**
+ * Who a designation covers: a role (`petition-bureau/staff`), every role of a unit
+ * (`working-group`), or every role of every unit of a kind (`kind:police`).
+ */
+export const Selector = z
+  .string()
+  .regex(/^([a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)?|kind:[a-z][a-z0-9-]*)$/, {
+    message: 'expected a role (unit/position), a unit id, or kind:KIND',
+  });
+const Audience = z.array(Selector).min(1, { message: 'name at least one role, unit or kind:KIND' });
+
+/**
+ * The designations the server needs to run the plan for a county: who does what, by the
+ * county's own ids. The working group is `working_group.unit` and the approvers of major
+ * measures are `discipline.measures.approvers`; everything else is named here.
+ */
+export const DESIGNATIONS = [
+  'venue_staff',
+  'police',
+  'discipline',
+  'inspection_team',
+  'intake',
+  'joint_office',
+  'case_oversight',
+  'reports',
+  'register',
+] as const;
+export type DesignationName = (typeof DESIGNATIONS)[number];
+const Designations = z.strictObject({
+  clause: Clause,
+  ...(Object.fromEntries(DESIGNATIONS.map((d) => [d, Audience])) as Record<DesignationName, typeof Audience>),
+});
+
 const Route = z.strictObject({
   route: z.enum(ROUTES),
   when: z.enum(ROUTE_CONDITIONS),
@@ -204,6 +237,7 @@ export const PlanSchema = z.strictObject({
     sign_report: z.literal('immediate'),
     duties: z.array(Label),
   }),
+  designations: Designations,
   settings: z.strictObject({
     /** Setting: head count from which a visit counts as collective (labels and statistics). */
     collective_min_people: z.number().int().positive(),

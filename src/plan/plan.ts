@@ -1,3 +1,4 @@
+import type { Designations } from './designations.js';
 import type { OrganizationFile, PlanFile, UnitFile, UnitKind } from './plan.schema.js';
 
 /** One level of the police command table (§4.1). Bounds are inclusive; `max: null` is unbounded. */
@@ -58,6 +59,8 @@ export interface Plan {
   };
   /** Most representatives a collective visit elects (Art. 20). */
   readonly representativesMax: number;
+  /** Who does what, by the county's own ids: permissions and visibility read these. */
+  readonly designations: Designations;
 }
 
 /** The tier for a head count (§4.1 table). Pure. */

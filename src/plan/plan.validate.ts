@@ -1,4 +1,5 @@
-import { UNIT_KINDS, type OrganizationFile, type PlanFile } from './plan.schema.js';
+import { Audience } from './designations.js';
+import { DESIGNATIONS, UNIT_KINDS, type OrganizationFile, type PlanFile } from './plan.schema.js';
 import type { PathKey, SourceError, YamlSource } from './yaml-source.js';
 
 /**
@@ -150,6 +151,34 @@ export function validatePlan(
     const problem = roleExists(r);
     if (problem) inPlan(path, problem);
     else if (!isLeadership(r)) inPlan(path, `approvers must be county party-committee or county-government leaders (§5.1), not "${r}"`);
+  });
+
+  // Designations: every selector names a role, a unit or a kind the organization has.
+  const kinds = new Set(org.units.map((u) => u.kind));
+  for (const name of DESIGNATIONS) {
+    plan.designations[name].forEach((sel, i) => {
+      const path: PathKey[] = ['designations', name, i];
+      if (sel.startsWith('kind:')) {
+        const kind = sel.slice(5);
+        if (!(UNIT_KINDS as readonly string[]).includes(kind)) inPlan(path, `unknown unit kind "${kind}"; expected one of ${UNIT_KINDS.join(', ')}`);
+        else if (!kinds.has(kind as (typeof UNIT_KINDS)[number])) inPlan(path, `the organization has no unit of kind "${kind}"`);
+      } else if (sel.includes('/')) checkRole(path, sel);
+      else checkUnit(path, sel);
+    });
+  }
+  // An accusation goes to a discipline organ, and may be forwarded only to the inspection team
+  // or another discipline organ (Art. 30, safeguards 6).
+  const covers = (name: 'discipline' | 'inspection_team', unitId: string) => new Audience(plan.designations[name], units).hasUnit(unitId);
+  routes.forEach((r, i) => {
+    if (r.when !== 'category_accusation') return;
+    if (typeof r.handler === 'object' && units.has(r.handler.unit) && !covers('discipline', r.handler.unit)) {
+      inPlan(['follow_up', 'routes', i, 'handler', 'unit'], `an accusation must go to a discipline organ (designations.discipline), not "${r.handler.unit}"`);
+    }
+    (r.may_forward_to ?? []).forEach((u, j) => {
+      if (units.has(u) && !covers('discipline', u) && !covers('inspection_team', u)) {
+        inPlan(['follow_up', 'routes', i, 'may_forward_to', j], `an accusation may be forwarded only to the inspection team or a discipline organ (designations), not "${u}"`);
+      }
+    });
   });
   return errors;
 }

@@ -54,10 +54,3 @@ export function useSession(): Session {
   if (!s) throw new Error('useSession outside SessionProvider');
   return s;
 }
-
-/** Does the signed-in user hold a role matching a pattern (`unit/*` or exact)? */
-export function holds(me: Me | null, pattern: string): boolean {
-  if (!me) return false;
-  if (pattern.endsWith('/*')) return me.roles.some((r) => r.startsWith(pattern.slice(0, -1)));
-  return me.roles.includes(pattern);
-}

@@ -25,6 +25,8 @@ export interface Me {
   username: string;
   admin: boolean;
   roles: string[];
+  /** The plan's designations the user's roles fall under (`venue_staff`, `intake`, `reports`…). */
+  designations: string[];
   csrf_token: string;
 }
 

@@ -4,12 +4,11 @@ import type { Plan } from '../../plan/plan.js';
 import { unitOf } from '../../plan/plan.js';
 import type { Principal } from './permissions.js';
 
-/** Kinds of unit that coordinate, lead or review follow-up work: they see every case that is not a report against officials. */
-const COORDINATING_KINDS = new Set(['petition', 'coordination', 'leadership']);
-/** Who registers walk-in visits and records review requests: the petition bureau and the joint office. */
-const INTAKE = ['petition-bureau', 'joint-office'];
-/** The organs that see reports against officials (Art. 30, safeguards 6). */
-const DISCIPLINE_KIND = 'discipline';
+/*
+ * Designations (the plan's `designations`): `case_oversight` sees every case that is not a
+ * report against officials; `intake` registers walk-in visits and records review requests;
+ * `joint_office` arranges receptions and decides reviews; `discipline` receives accusations.
+ */
 
 const unitsOf = (p: Principal) => new Set(p.roles.map(unitOf));
 
@@ -30,10 +29,10 @@ export function maySee(p: Principal, s: CaseState, plan: Plan): boolean {
   const accusation = s.category === 'accusation' || s.route === 'discipline_inspection';
   if (accusation) {
     if (s.units.some((u) => mine.has(u))) return false;
-    return handles(p, s.handler) || [...mine].some((u) => plan.units.get(u)?.kind === DISCIPLINE_KIND) || s.forwards.some((f) => mine.has(f.to));
+    return handles(p, s.handler) || plan.designations.discipline.includes(p.roles) || s.forwards.some((f) => mine.has(f.to));
   }
   if (handles(p, s.handler)) return true;
-  if ([...mine].some((u) => COORDINATING_KINDS.has(plan.units.get(u)?.kind ?? ''))) return true;
+  if (plan.designations.case_oversight.includes(p.roles)) return true;
   const involved = [...s.units, ...s.forwards.flatMap((f) => [f.from, f.to]), ...(s.reception?.units ?? [])];
   return involved.some((u) => mine.has(u)) || (s.reception?.leader ? p.roles.includes(s.reception.leader) : false);
 }
@@ -45,22 +44,25 @@ export function isHandler(p: Principal, s: CaseState): boolean {
   return handles(p, s.handler);
 }
 
+const intake = (p: Principal, plan: Plan) => plan.designations.intake.includes(p.roles);
+const jointOffice = (p: Principal, plan: Plan) => plan.designations.joint_office.includes(p.roles);
+
 const WHO: Record<Exclude<CaseCommandName, 'rate'>, (p: Principal, s: CaseState | null, plan: Plan, c: CaseCommand) => boolean> = {
-  register: (p) => INTAKE.some((u) => unitsOf(p).has(u)),
+  register: (p, _s, plan) => intake(p, plan),
   accept: (p, s) => isHandler(p, s!),
   not_accept: (p, s) => isHandler(p, s!),
-  forward: (p, s) => isHandler(p, s!) || (s!.route !== 'discipline_inspection' && INTAKE.some((u) => unitsOf(p).has(u))),
+  forward: (p, s, plan) => isHandler(p, s!) || (s!.route !== 'discipline_inspection' && intake(p, plan)),
   object: (p, s) => isHandler(p, s!),
   // The head approves by issuing it: the user must hold the approving role.
   extend: (p, s, _plan, c) => isHandler(p, s!) && c.do === 'extend' && (p.admin || p.roles.includes(c.approved_by)),
-  schedule_reception: (p, s) => isHandler(p, s!) || unitsOf(p).has('joint-office'),
-  record_reception: (p, s) => isHandler(p, s!) || unitsOf(p).has('joint-office'),
+  schedule_reception: (p, s, plan) => isHandler(p, s!) || jointOffice(p, plan),
+  record_reception: (p, s, plan) => isHandler(p, s!) || jointOffice(p, plan),
   hand_over: (p, s) => isHandler(p, s!),
   opinion: (p, s) => isHandler(p, s!),
   reply: (p, s) => isHandler(p, s!),
-  request_review: (p, s) => isHandler(p, s!) || INTAKE.some((u) => unitsOf(p).has(u)),
+  request_review: (p, s, plan) => isHandler(p, s!) || intake(p, plan),
   // The next level decides a review: the joint office or a county leader, not the unit reviewed.
-  decide_review: (p, s, plan) => !handles(p, s!.handler) && (unitsOf(p).has('joint-office') || p.roles.some((r) => plan.approvers.has(r))),
+  decide_review: (p, s, plan) => !handles(p, s!.handler) && (jointOffice(p, plan) || plan.designations.approvers.includes(p.roles)),
 };
 
 const WHY: Record<Exclude<CaseCommandName, 'rate'>, string> = {

@@ -9,20 +9,15 @@ import type { Principal } from './permissions.js';
  * plan's `early_warning.screened_by` names) screen their own areas and report their own matters;
  * the working group, the petition bureau and the county leaders oversee every matter and handle
  * signs of a coming petition; the leader assigned to a case works on it; an administrator may do
- * anything. Everyone else is refused.
+ * anything. Everyone else is refused. Who oversees is the plan's `designations.register`.
  */
-
-/** The unit of the working group (§3). */
-const WORKING_GROUP = 'working-group';
-/** Unit kinds that oversee the register besides the working group: the petition bureau, county leadership. */
-const OVERSIGHT_KINDS = new Set(['petition', 'leadership']);
 
 const unitsOf = (p: Principal) => new Set(p.roles.map(unitOf));
 
 /** Whether the principal oversees the whole register (and handles signs). */
 export function oversees(p: Principal, plan: Plan): boolean {
   if (p.admin) return true;
-  return [...unitsOf(p)].some((u) => u === WORKING_GROUP || OVERSIGHT_KINDS.has(plan.units.get(u)?.kind ?? ''));
+  return plan.designations.register.includes(p.roles);
 }
 
 /** The principal's own units that screen their areas and report matters (townships, county departments). */
@@ -69,7 +64,7 @@ export function actingRiskRole(p: Principal, s: RiskState, plan: Plan): string |
   if (s.leader && p.roles.includes(s.leader)) return s.leader;
   return (
     p.roles.find((r) => unitOf(r) === s.unit) ??
-    p.roles.find((r) => unitOf(r) === WORKING_GROUP || OVERSIGHT_KINDS.has(plan.units.get(unitOf(r))?.kind ?? '')) ??
+    plan.designations.register.pick(p.roles) ??
     p.roles[0] ??
     null
   );

@@ -2,40 +2,49 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type {} from '@fastify/cookie';
 import { z } from 'zod';
-import { FailureLimiter } from '../auth/limiter.js';
-import { verifyPassword } from '../auth/password.js';
+import { DeviceTokens, DEVICE_COOKIE, DEVICE_TTL } from '../auth/device.js';
+import { SignInGuard } from '../auth/limiter.js';
+import { dummyHash, verifyPassword } from '../auth/password.js';
 import { principalOf, sessions, SESSION_COOKIE, SESSION_TTL } from '../auth/sessions.js';
 import { principal, type Services } from '../context.js';
 import { ApiError } from '../errors.js';
 
 const Login = z.strictObject({ username: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
 
-/** Sign-in, sign-out and the signed-in user. Five failed sign-ins in 15 minutes block that name from that address. */
+/**
+ * Sign-in, sign-out and the signed-in user. Failed sign-ins slow the guesser down (see
+ * `SignInGuard`) instead of locking the account: a browser that signed in as the name before
+ * is never held up by anyone else's failures, and no one waits more than 5 minutes.
+ */
 export function authRoutes(app: FastifyInstance, s: Services): void {
-  const limiter = new FailureLimiter(5, 15 * 60_000, s.clock);
+  const guard = new SignInGuard(s.clock);
+  const devices = new DeviceTokens();
+  void dummyHash(); // ready before the first unknown name, so that one answers as fast as the rest
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/api/login', { schema: { body: Login, tags: ['auth'], summary: 'Sign in; sets the session cookie and returns the CSRF token' } }, async (req, reply) => {
-    const key = `${req.ip}\u0000${req.body.username}`;
-    const wait = limiter.retryAfter(key);
+    const { username, password } = req.body;
+    const attempt = { ip: req.ip, username, device: devices.verify(req.cookies[DEVICE_COOKIE], username) };
+    const wait = guard.begin(attempt);
     if (wait > 0) {
-      reply.header('retry-after', Math.ceil(wait / 1000));
-      throw new ApiError('rate_limited', 'too many failed sign-ins; try again later');
+      const seconds = Math.ceil(wait / 1000);
+      reply.header('retry-after', seconds);
+      throw new ApiError('rate_limited', `too many failed sign-ins; try again in ${seconds} s`, { retry_after: seconds });
     }
-    const user = await s.store.db.selectFrom('users').selectAll().where('username', '=', req.body.username).executeTakeFirst();
-    const ok = user && !user.disabled ? await verifyPassword(req.body.password, user.password_hash) : false;
-    if (!user || !ok) {
-      limiter.fail(key);
-      throw new ApiError('unauthenticated', 'wrong user name or password');
-    }
-    limiter.reset(key);
+    const user = await s.store.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    // Unknown and disabled names check a password too, so every refusal takes as long.
+    const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
+    if (!user || user.disabled || !ok) throw new ApiError('unauthenticated', 'wrong user name or password');
+    guard.succeeded(attempt);
+    const secure = req.protocol === 'https';
+    reply.setCookie(DEVICE_COOKIE, devices.issue(username), { path: '/api/login', httpOnly: true, sameSite: 'strict', secure, maxAge: DEVICE_TTL / 1000 });
     const now = s.clock();
     const { token, csrf } = await sessions.create(s.store.db, user.id, now);
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
-      secure: req.protocol === 'https',
+      secure,
       maxAge: SESSION_TTL / 1000,
     });
     const p = await principalOf(s.store.db, user, now);
@@ -51,9 +60,12 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     return { ok: true };
   });
 
-  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user, roles held now, and the CSRF token' } }, async (req) => {
+  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user, roles held now, the plan designations they fall under, and the CSRF token' } }, async (req) => {
     const p = principal(req);
-    return { username: p.username, admin: p.admin, roles: p.roles, csrf_token: req.csrfToken };
+    // The plan's designations the user's roles fall under, so screens offer what they may do.
+    const plan = await s.plans.current();
+    const designations = Object.entries(plan.designations).filter(([, a]) => a.includes(p.roles)).map(([name]) => name);
+    return { username: p.username, admin: p.admin, roles: p.roles, designations, csrf_token: req.csrfToken };
   });
 }
 

@@ -6,7 +6,7 @@ import { CaseStatusTag, DeadlineLine } from '../components/case-bits';
 import { dateTime } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { usePlan } from '../plan-context';
-import { holds, useSession } from '../session';
+import { useSession } from '../session';
 import type { CasePersonal, CaseSummary } from '../types';
 
 type Scope = 'mine' | 'all';
@@ -42,8 +42,8 @@ export function CasesPage() {
     void load();
   }, [load]);
 
-  // The petition bureau and the joint office register walk-in visits (as the server allows).
-  const intake = !!me && (me.admin || holds(me, 'petition-bureau/*') || holds(me, 'joint-office/*'));
+  // The plan's intake units (the petition bureau and the joint office) register walk-in visits.
+  const intake = !!me && (me.admin || me.designations.includes('intake'));
   return (
     <div className="phone-form cases-page">
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
