@@ -394,7 +394,7 @@ describe('§5.1 — measures need a county leader\'s approval', () => {
           at: t('09:20'),
           do: 'approve_measure',
           code: 'not_approver',
-          reason: 'police-bureau/principal may not approve measures: only a county party-committee or county-government leader may (§5.1)',
+          reason: 'police-bureau/principal may not approve measures: only a leader of the county party committee or the county government may (county-party/leader, county-government/leader; §5.1)',
         },
       ]);
       expect(types(d)).not.toContain('measure_approved');

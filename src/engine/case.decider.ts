@@ -25,8 +25,11 @@ export type CaseDecision = { ok: true; events: CaseEvent[] } | { ok: false; reje
 const no = (code: CaseRejectionCode, reason: string): CaseDecision => ({ ok: false, rejection: { code, reason } });
 const yes = (...events: CaseEvent[]): CaseDecision => ({ ok: true, events });
 
-/** The head of the handling unit, who approves an extension (Art. 34); a leader handles as themself. */
-export const headOf = (handler: string): string => (handler.includes('/') ? handler : `${handler}/principal`);
+/**
+ * The head of the handling unit, who approves an extension (Art. 34): the unit's principal, the
+ * position the plan summons (`on_site.procedure.summon.position`); a leader handles as themself.
+ */
+export const headOf = (plan: Plan, handler: string): string => (handler.includes('/') ? handler : `${handler}/${plan.summonPosition}`);
 
 /** The case an incident's `case_opened` starts, registered in its own stream (§4.2). */
 export function caseFromIncident(incident: IncidentState, opened: EventOf<'case_opened'>, personal = false): Extract<CaseEvent, { type: 'case_registered' }> {
@@ -100,7 +103,7 @@ export function decideCase(state: CaseState | null, command: CaseCommand, ctx: C
       if (s.status !== 'accepted') return no('wrong_status', 'only a case being handled can be extended');
       if (s.extension) return no('already_extended', 'handling may be extended only once (Art. 34)');
       if (command.days * DAY > plan.deadlines.extension) return no('extension_too_long', `an extension is at most ${plan.deadlines.extension / DAY} days (Art. 34)`);
-      if (command.approved_by !== headOf(s.handler)) return no('not_head', `the head of the handling unit (${headOf(s.handler)}) approves an extension`);
+      if (command.approved_by !== headOf(plan, s.handler)) return no('not_head', `the head of the handling unit (${headOf(plan, s.handler)}) approves an extension`);
       return yes({ type: 'case_extended', at, days: command.days, reason: command.reason, approved_by: command.approved_by, due: s.due + command.days * DAY });
     }
     case 'schedule_reception': {

@@ -196,7 +196,7 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
       if (!plan.approvers.has(c.by)) {
         return {
           code: 'not_approver',
-          reason: `${c.by} may not ${c.do === 'approve_measure' ? 'approve measures' : 'decide on measures'}: only a county party-committee or county-government leader may (§5.1)`,
+          reason: `${c.by} may not ${c.do === 'approve_measure' ? 'approve measures' : 'decide on measures'}: only a leader of the county party committee or the county government may (${[...plan.approvers].join(', ')}; §5.1)`,
         };
       }
       if (m.approvedAt !== null) return { code: 'already_approved', reason: `measure "${c.id}" is already approved` };

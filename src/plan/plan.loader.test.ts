@@ -134,6 +134,35 @@ describe('plan errors name file, line, column and what is wrong', () => {
     expect(errors[0]!.message).toMatch(/no position "chief"/);
   });
 
+  it('requires every designation, pointing at the block that lacks it', () => {
+    const { errors, text } = loadEdited((p) => p.replace(/^  venue_staff: .*\n/m, ''));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.line).toBe(lineOf(text, 'designations:') + 1);
+    expect(errors[0]!.message).toMatch(/venue_staff/);
+  });
+
+  it('rejects a designation naming a unit, role or kind the organization lacks, pointing at it', () => {
+    const { errors, text } = loadEdited((p) =>
+      p.replace('venue_staff: [petition-bureau/staff]', 'venue_staff: [petition-bureau/clerk]').replace('inspection_team: [inspection-team]', 'inspection_team: [inspectors]').replace('police: [kind:police]', 'police: [kind:army]'),
+    );
+    expect(errors.map((e) => [e.line, e.message])).toEqual([
+      // The accusation route may no longer forward to the inspection team, which is no longer designated.
+      [lineOf(text, 'may_forward_to: [inspection-team]'), expect.stringMatching(/only to the inspection team or a discipline organ/)],
+      [lineOf(text, 'venue_staff: [petition-bureau/clerk]'), expect.stringMatching(/no position "clerk"/)],
+      [lineOf(text, 'police: [kind:army]'), expect.stringMatching(/unknown unit kind "army"/)],
+      [lineOf(text, 'inspection_team: [inspectors]'), expect.stringMatching(/unknown unit "inspectors"/)],
+    ]);
+    expect(errors[1]!.col).toBe(text.split('\n')[errors[1]!.line - 1]!.indexOf('petition-bureau/clerk') + 1);
+  });
+
+  it('sends accusations only to a discipline organ, and forwards them only to the inspection team (safeguards 6)', () => {
+    const { errors, text } = loadEdited((p) => p.replace('handler: { unit: discipline-commission }', 'handler: { unit: joint-office }').replace('may_forward_to: [inspection-team]', 'may_forward_to: [petition-bureau]'));
+    expect(errors.map((e) => [e.line, e.message])).toEqual([
+      [lineOf(text, 'handler: { unit: joint-office }'), expect.stringMatching(/discipline organ/)],
+      [lineOf(text, 'may_forward_to: [petition-bureau]'), expect.stringMatching(/only to the inspection team/)],
+    ]);
+  });
+
   it('rejects an unknown unit', () => {
     const { errors } = loadEdited((p) => p.replace('implemented_by: police-bureau', 'implemented_by: police-hq'));
     expect(errors[0]!.message).toMatch(/unknown unit "police-hq"/);

@@ -39,15 +39,16 @@ export interface TestApp {
 
 /**
  * `notify` configures notification channels (as `config.notify`, e.g. `{ webhook: { url, secret } }`);
- * by default only in-app messages, with signed acknowledgement links.
+ * by default only in-app messages, with signed acknowledgement links. `planFile` runs another
+ * county's plan (its organization file beside it) instead of the default.
  */
-export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse('2026-03-02T09:00:00+08:00'), opts: { notify?: Record<string, unknown> } = {}): Promise<TestApp> {
+export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse('2026-03-02T09:00:00+08:00'), opts: { notify?: Record<string, unknown>; planFile?: string } = {}): Promise<TestApp> {
   const { url, drop } = await freshDatabase(dialect);
   const store = await openStore(url);
   const clock = { now: start };
   const now = () => clock.now;
   const plans = new PlanRegistry(store);
-  const plan = await plans.bootstrap(DEFAULT_PLAN_FILE, null);
+  const plan = await plans.bootstrap(opts.planFile ?? DEFAULT_PLAN_FILE, null);
   await seedDemo(store, plan, DEMO_PASSWORD, now());
   const processor = new CommandProcessor(store, plans, now);
   const cases = new CaseProcessor(store, plans, { retentionDays: RETENTION_DAYS, sealer: new Sealer(TEST_DATA_KEY) }, now);

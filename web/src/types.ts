@@ -40,8 +40,8 @@ export interface Allowed {
 /** A handler's name in both languages, as the case APIs send it. */
 type HandlerName = { handler_name: { zh: string; en: string } };
 
-/** A follow-up case as `GET /api/cases` lists it (src/engine/case.view.ts). */
-export type CaseSummary = ReturnType<typeof caseView> & HandlerName;
+/** A follow-up case as `GET /api/cases` lists it (src/engine/case.view.ts), with the handler's name and the head who approves an extension. */
+export type CaseSummary = ReturnType<typeof caseView> & HandlerName & { head: string };
 
 /** A stored case event: `case` id, ISO `at`, `type`, its own fields, and who acted. */
 export interface CaseApiEvent {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CASE_COMMAND_SHAPES, CaseCommand } from '../../engine/case.commands.js';
-import { decideCase } from '../../engine/case.decider.js';
+import { decideCase, headOf } from '../../engine/case.decider.js';
 import type { CaseState } from '../../engine/case.state.js';
 import { caseView } from '../../engine/case.view.js';
 import type { Plan } from '../../plan/plan.js';
@@ -25,13 +25,15 @@ export function presentCase(st: CaseState, plan: Plan, now: number) {
   return {
     ...caseView(st, countyTime(plan), now),
     handler_name: { zh: handlerName(plan, st.handler, 'zh'), en: handlerName(plan, st.handler, 'en') },
+    /** Who approves an extension: the head of the handling unit (Art. 34). */
+    head: headOf(plan, st.handler),
   };
 }
 
 /** Commands the principal may issue on the case now, asked of the permission layer and the case engine. */
 function allowedCommands(p: Principal, st: CaseState, plan: Plan, now: number): string[] {
   const ctx = { plan, now, newId: () => 'probe' };
-  const head = st.handler.includes('/') ? st.handler : `${st.handler}/principal`;
+  const head = headOf(plan, st.handler);
   const probes: CaseCommand[] = [
     { do: 'accept' },
     { do: 'not_accept', reason: 'probe' },

@@ -21,7 +21,6 @@ const CONFIRMED = new Set(['accept', 'reply', 'request_review']);
 const ROUTE_WORK = new Set(['schedule_reception', 'record_reception', 'hand_over']);
 
 /** The head of the handling unit, who approves an extension (Art. 34); a county leader handles as themself. */
-const headOf = (handler: string) => (handler.includes('/') ? handler : `${handler}/principal`);
 
 /** Issues a command; true when accepted. A refusal is kept in `refusal` for the page and the open form to show. */
 interface Send {
@@ -232,7 +231,7 @@ function CommandForm({ c, name, send, busy, onClose }: { c: CaseDetail; name: st
         </Form.Item>
         {text('reason', t('case.extendReason'))}
         <Form.Item label={t('label.approved_by')} extra={t('case.extendApprover')}>
-          <Input value={role(headOf(c.handler), lang)} disabled data-testid="cmd-approved-by" />
+          <Input value={role(c.head, lang)} disabled data-testid="cmd-approved-by" />
         </Form.Item>
       </>
     ),
@@ -278,7 +277,7 @@ function CommandForm({ c, name, send, busy, onClose }: { c: CaseDetail; name: st
       case 'object':
         return { do: name, reason: v.reason?.trim() };
       case 'extend':
-        return { do: name, days: v.days, reason: v.reason?.trim(), approved_by: headOf(c.handler) };
+        return { do: name, days: v.days, reason: v.reason?.trim(), approved_by: c.head };
       case 'schedule_reception':
         return { do: name, on: v.on?.format('YYYY-MM-DD HH:mm'), place: v.place?.trim(), units: v.units ?? [] };
       case 'record_reception':
