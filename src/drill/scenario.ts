@@ -3,6 +3,7 @@ import { parseDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/plan.js';
 import { YamlSource, sortErrors, type SourceError } from '../plan/yaml-source.js';
 import { commandUnion, type Command } from '../engine/commands.js';
+import { ShortText, Text } from '../engine/limits.js';
 import { parseInstant } from '../engine/time.js';
 
 /** An offset from the scenario's start: `0m`, `90s`, `15m`, `1h5m`. */
@@ -13,8 +14,8 @@ const Offset = z
 const StepSchema = commandUnion({ at: Offset });
 
 const ScenarioSchema = z.strictObject({
-  name: z.string().min(1),
-  description: z.string().optional(),
+  name: ShortText.min(1),
+  description: Text.optional(),
   start: z
     .string({ error: 'expected an ISO 8601 time with offset, such as 2026-03-02T09:00:00+08:00' })
     .refine((s) => parseInstant(s) !== null, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES } from './commands.js';
+import { LIMITS, RoleId, UnitId, uniqueList } from './limits.js';
 
 /**
  * The follow-up case vocabulary (§4.2 and the petition regulation, rules.md). The HTTP API
@@ -7,9 +8,8 @@ import { CATEGORIES } from './commands.js';
  * Shape only: whether a command is allowed now is the case decider's business.
  */
 
-const Role = z.string().regex(/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/, { message: 'expected a role such as town-tanggou/principal' });
-const UnitId = z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a unit id such as town-tanggou' });
-const Text = z.string().trim().min(1).max(5_000);
+const Role = RoleId;
+const Text = z.string().trim().min(1).max(LIMITS.text);
 
 /** A handling opinion (信访处理意见书, Art. 32), or pointing to the lawful channel (Art. 31). */
 export const OPINIONS = ['supports', 'explains', 'not_supported', 'refer_channel'] as const;
@@ -27,7 +27,7 @@ export const CASE_COMMAND_SHAPES = {
   /** A walk-in visit registered at the petition bureau (cases from incidents open by themselves). */
   register: {
     matter: Text,
-    units: z.array(UnitId).min(1).max(20),
+    units: uniqueList(UnitId, 20).min(1),
     category: z.enum(CATEGORIES).default('claim'),
     headcount: z.number().int().min(1).max(100_000).default(1),
     /** Representatives a collective visit elected (Art. 20, at most 5). */
@@ -45,7 +45,7 @@ export const CASE_COMMAND_SHAPES = {
   schedule_reception: {
     on: z.string().min(1).max(40),
     place: Text,
-    units: z.array(UnitId).max(30).default([]),
+    units: uniqueList(UnitId, 30).default([]),
     leader: Role.optional(),
   },
   record_reception: { summary: Text },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BEHAVIOR_KINDS, MEASURE_KINDS } from '../plan/plan.schema.js';
+import { LIMITS, RoleId, ShortId, ShortText, Text, UnitId, uniqueList } from './limits.js';
 
 /**
  * The command vocabulary (contract §1). The drill runner, the HTTP API and the web UI accept
@@ -7,47 +8,44 @@ import { BEHAVIOR_KINDS, MEASURE_KINDS } from '../plan/plan.schema.js';
  * is the decider's business, and whether an id exists is checked against the plan.
  */
 
-const Role = z.string().regex(/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/, {
-  message: 'expected a role such as town-tanggou/principal',
-});
-const UnitId = z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a unit id such as town-tanggou' });
+const Role = RoleId;
 const Result = z.enum(['succeeded', 'failed']);
 
 export const CATEGORIES = ['claim', 'suggestion', 'accusation'] as const;
 
 export const COMMAND_SHAPES = {
   report: {
-    venue: z.string().min(1),
+    venue: ShortId,
     headcount: z.number().int().min(1).max(1_000_000),
-    units: z.array(UnitId).min(1),
-    matter: z.string().min(1).max(5_000),
+    units: uniqueList(UnitId).min(1),
+    matter: Text.min(1),
     category: z.enum(CATEGORIES).default('claim'),
-    behaviors: z.array(z.enum(BEHAVIOR_KINDS)).default([]),
+    behaviors: uniqueList(z.enum(BEHAVIOR_KINDS)).default([]),
   },
   headcount: { value: z.number().int().min(0).max(1_000_000) },
   behavior: { kind: z.enum(BEHAVIOR_KINDS) },
   guide: { result: Result },
   persuade: { result: Result },
-  escalate: { reason: z.string().optional() },
+  escalate: { reason: Text.optional() },
   ack: { role: Role },
   arrive: { role: Role },
   leave: { role: Role },
-  note: { text: z.string().min(1).max(5_000) },
-  mark_major: { reason: z.string().optional() },
+  note: { text: Text.min(1) },
+  mark_major: { reason: Text.optional() },
   mark_concluded: {},
-  request_measure: { id: z.string().min(1), kind: z.enum(MEASURE_KINDS), basis: z.string().min(1) },
-  approve_measure: { id: z.string().min(1), by: Role },
+  request_measure: { id: ShortId, kind: z.enum(MEASURE_KINDS), basis: Text.min(1) },
+  approve_measure: { id: ShortId, by: Role },
   /** Extension of contract §1: evidence (现场取证, §5.1) stored by the server, referenced by its SHA-256. */
   attach: {
-    attachment: z.string().min(1).max(100),
+    attachment: ShortId,
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
-    name: z.string().min(1).max(200),
-    media_type: z.string().min(1).max(100),
-    size: z.number().int().min(0),
+    name: ShortText.min(1),
+    media_type: ShortText.min(1),
+    size: z.number().int().min(0).max(LIMITS.attachment),
   },
   /** Extension of contract §1: a county leader declines a proposed measure, with a reason. */
-  decline_measure: { id: z.string().min(1), by: Role, reason: z.string().min(1) },
-  take_measure: { id: z.string().min(1) },
+  decline_measure: { id: ShortId, by: Role, reason: Text.min(1) },
+  take_measure: { id: ShortId },
   clear: {},
   close: {},
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS, RoleId, UnitId } from './limits.js';
 import { PERSON_FIELDS, personalDataIn } from './risk.personal.js';
 
 export { PERSON_FIELDS, personalDataIn };
@@ -34,12 +35,12 @@ const MatterText = (max: number) =>
     .min(1)
     .max(max)
     .superRefine((text, ctx) => {
+      if (text.length > max) return; // already refused; not worth screening
       const what = personalDataIn(text);
       if (what) ctx.addIssue({ code: 'custom', message: personalMessage(what) });
     });
 
-const Role = z.string().regex(/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/, { message: 'expected a role such as county-government/leader' });
-const UnitId = z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a unit id such as town-tanggou' });
+const Role = RoleId;
 
 /** A calendar day in the county (`2026-03-09`). */
 export const Day = z
@@ -54,7 +55,7 @@ export const RISK_COMMAND_SHAPES = {
     /** The township or county department whose area the matter is in. */
     unit: UnitId,
     matter: MatterText(2000),
-    place: MatterText(200),
+    place: MatterText(LIMITS.short),
     /** The estimated number of people the matter affects (its size, not who they are). */
     affected: z.number().int().min(1).max(1_000_000),
     level: z.enum(RISK_LEVELS).default('medium'),

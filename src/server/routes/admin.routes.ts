@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ShortId } from '../../engine/limits.js';
 import { verifyChain } from '../../store/audit.js';
 import { orgRepository } from '../../store/org.repository.js';
 import { hashPassword } from '../auth/password.js';
@@ -10,7 +11,7 @@ import { ApiError } from '../errors.js';
 const UserBody = z.strictObject({
   username: z.string().regex(/^[a-zA-Z0-9._-]{2,100}$/),
   password: z.string().min(10).max(1000),
-  person_id: z.string().nullable().optional(),
+  person_id: ShortId.nullable().optional(),
   admin: z.boolean().default(false),
 });
 
@@ -18,12 +19,12 @@ const UserBody = z.strictObject({
 export function adminRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/healthz', { schema: { tags: ['health'], summary: 'Liveness and database' } }, async () => {
+  r.get('/healthz', { config: { read: 'public' }, schema: { tags: ['health'], summary: 'Liveness and database' } }, async () => {
     await s.store.db.selectFrom('chain_head').select('seq').execute();
     return { status: 'ok', database: s.store.dialect };
   });
 
-  r.get('/api/users', { schema: { tags: ['accounts'], summary: 'Accounts' } }, async (req) => {
+  r.get('/api/users', { config: { read: 'admin' }, schema: { tags: ['accounts'], summary: 'Accounts' } }, async (req) => {
     requireAdmin(req);
     const rows = await s.store.db.selectFrom('users').select(['id', 'username', 'person_id', 'is_admin', 'disabled', 'created_at']).orderBy('username').execute();
     return rows.map((u) => ({ ...u, is_admin: u.is_admin === 1, disabled: u.disabled === 1 }));
@@ -41,7 +42,7 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
     return { id: row.id, username: row.username, person_id: row.person_id, admin: b.admin };
   });
 
-  r.get('/api/audit/verify', { schema: { tags: ['audit'], summary: "Check the event log's hash chain" } }, async (req) => {
+  r.get('/api/audit/verify', { config: { read: 'admin' }, schema: { tags: ['audit'], summary: "Check the event log's hash chain" } }, async (req) => {
     requireAdmin(req);
     return verifyChain(s.store.db);
   });

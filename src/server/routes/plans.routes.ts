@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { LIMITS, ShortId, ShortText } from '../../engine/limits.js';
 import { explainPlan } from '../../plan/plan.explain.js';
 import { plansRepository } from '../../store/plans.repository.js';
 import { principal, requireAdmin, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 
-const Upload = z.strictObject({ source: z.string().min(1).max(2_000_000), name: z.string().max(200).optional() });
+const Upload = z.strictObject({ source: z.string().min(1).max(LIMITS.yaml), name: ShortText.optional() });
 
 /**
  * Plans: the active plan; versions uploaded by administrators, validated (errors with line
@@ -16,7 +17,7 @@ const Upload = z.strictObject({ source: z.string().min(1).max(2_000_000), name: 
 export function planRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/api/plan', { schema: { tags: ['plans'], summary: 'The active plan, with its organization and a readable summary' } }, async (req) => {
+  r.get('/api/plan', { config: { read: 'organization' }, schema: { tags: ['plans'], summary: 'The active plan, with its organization and a readable summary' } }, async (req) => {
     principal(req);
     const plan = await s.plans.current();
     const active = await plansRepository.active(s.store.db);
@@ -31,12 +32,12 @@ export function planRoutes(app: FastifyInstance, s: Services): void {
     };
   });
 
-  r.get('/api/plans', { schema: { tags: ['plans'], summary: 'Stored plan versions, newest first' } }, async (req) => {
+  r.get('/api/plans', { config: { read: 'organization' }, schema: { tags: ['plans'], summary: 'Stored plan versions, newest first' } }, async (req) => {
     principal(req);
     return (await plansRepository.list(s.store.db)).map((v) => ({ ...v, active: v.active === 1 }));
   });
 
-  r.get('/api/plans/:id', { schema: { params: z.object({ id: z.string() }), tags: ['plans'], summary: 'One plan version with its source' } }, async (req) => {
+  r.get('/api/plans/:id', { config: { read: 'organization' }, schema: { params: z.object({ id: ShortId }), tags: ['plans'], summary: 'One plan version with its source' } }, async (req) => {
     principal(req);
     const v = await plansRepository.get(s.store.db, req.params.id);
     if (!v) throw notFound(`plan version ${req.params.id}`);
@@ -63,7 +64,7 @@ export function planRoutes(app: FastifyInstance, s: Services): void {
     return { id, plan_id: result.plan.id, version: result.plan.version, digest: result.plan.digest, active: false };
   });
 
-  r.post('/api/plans/:id/activate', { schema: { params: z.object({ id: z.string() }), tags: ['plans'], summary: 'Make a stored version the active plan' } }, async (req) => {
+  r.post('/api/plans/:id/activate', { schema: { params: z.object({ id: ShortId }), tags: ['plans'], summary: 'Make a stored version the active plan' } }, async (req) => {
     requireAdmin(req);
     const v = await plansRepository.get(s.store.db, req.params.id);
     if (!v) throw notFound(`plan version ${req.params.id}`);

@@ -199,7 +199,7 @@ function RegisterCase({ open, onClose, onRegistered }: { open: boolean; onClose:
         initialValues={{ units: [], category: 'claim', headcount: 1, representatives: 0, major: false, concluded: false, representativeNames: [] }}
       >
         <Form.Item name="matter" label={t('report.matter')} rules={[{ required: true, whitespace: true }]}>
-          <Input.TextArea rows={3} maxLength={5000} data-testid="case-matter" />
+          <Input.TextArea rows={3} maxLength={4000} data-testid="case-matter" />
         </Form.Item>
         <Form.Item name="units" label={t('report.units')} rules={[{ required: true, type: 'array', min: 1 }]}>
           <Select mode="multiple" showSearch optionFilterProp="label" placeholder={t('report.unitsSearch')} data-testid="case-units" options={units.map((u) => ({ value: u.id, label: u.name[lang] }))} />
