@@ -48,7 +48,8 @@ export function buildCli(): Command {
     .option('--db <url>', 'sqlite:PATH (default ./data/yingji.db) or postgres://… (env YINGJI_DB)')
     .option('--plan <file>', 'plan YAML file (env YINGJI_PLAN; default: the shipped plan)')
     .option('--demo', 'load the demo organization, people and one account per position')
-    .action(async (opts: { port?: string; host?: string; db?: string; plan?: string; demo?: boolean }) => {
+    .option('--trust-proxy <proxies>', 'behind a reverse proxy: its addresses/CIDR ranges (comma-separated), or true (env YINGJI_TRUST_PROXY; default false)')
+    .action(async (opts: { port?: string; host?: string; db?: string; plan?: string; demo?: boolean; trustProxy?: string }) => {
       process.exitCode = await serveCommand(opts);
     });
 

@@ -1,7 +1,41 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_PLAN_FILE } from '../plan/plan.loader.js';
 import { DEFAULT_SQLITE_URL } from '../store/db.js';
 import { NotifyConfigSchema, notifyEnv } from '../notify/notify.config.js';
+
+/** One trusted proxy: an address, a CIDR range (`10.0.0.0/8`), or `loopback`, `linklocal`, `uniquelocal`. */
+const isProxyAddress = (a: string) => {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(a)) return true;
+  const [ip, bits, extra] = a.split('/');
+  const v = isIP(ip ?? '');
+  if (!v || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128));
+};
+
+/**
+ * Which reverse proxies may name the client (X-Forwarded-For, -Proto, -Host), as Fastify's
+ * `trustProxy`: `false` (default: the connecting address is the client), `true` (any: only
+ * when nothing but the proxy can reach the server), or a comma-separated list of proxy
+ * addresses and ranges (Fastify ignores a hop count, so none is offered). The client
+ * address drives the sign-in limits: trusting too much lets anyone pick the address they
+ * are limited under.
+ */
+export const TrustProxySchema = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    const t = v.trim().toLowerCase();
+    if (['', 'false', 'no', 'off'].includes(t)) return false;
+    if (['true', 'yes', 'on'].includes(t)) return true;
+    return t.split(',').map((a) => a.trim()).filter(Boolean);
+  },
+  z.union([
+    z.boolean(),
+    z.array(z.string().refine(isProxyAddress, {
+        error: (iss) => `YINGJI_TRUST_PROXY: "${String(iss.input)}" is not an address or CIDR range (expected false, true, or the proxies' addresses/ranges separated by commas)`,
+      })).min(1),
+  ]),
+);
 
 /** Server configuration: flags first, then environment, then defaults. Parsed once at start. */
 export const ConfigSchema = z.strictObject({
@@ -19,6 +53,8 @@ export const ConfigSchema = z.strictObject({
   demoPassword: z.string().min(8, { message: 'YINGJI_DEMO_PASSWORD must have at least 8 characters' }).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   heartbeatMs: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** Reverse proxies whose forwarded headers are believed; see `TrustProxySchema`. */
+  trustProxy: TrustProxySchema.default(false),
   /** AES-256 key for petitioners' personal data (64 hex or base64 of 32 bytes); see README. */
   dataKey: z
     .string()
@@ -39,6 +75,7 @@ export interface ConfigInput {
   db?: string;
   plan?: string;
   demo?: boolean;
+  trustProxy?: string;
 }
 
 /**
@@ -55,6 +92,7 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.
     demoPassword: env.YINGJI_DEMO_PASSWORD || undefined,
     logLevel: env.YINGJI_LOG_LEVEL || undefined,
     heartbeatMs: env.YINGJI_SSE_HEARTBEAT_MS || undefined,
+    trustProxy: flags.trustProxy ?? (env.YINGJI_TRUST_PROXY || undefined),
     dataKey: env.YINGJI_DATA_KEY || undefined,
     retentionDays: env.YINGJI_RETENTION_DAYS || undefined,
     notify: notifyEnv(env),

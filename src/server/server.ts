@@ -53,7 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   risks.withFlushHook(notify.notifier.hook);
   const app = await buildApp(
     { store, plans, processor, cases, risks, hub, notify, clock, heartbeatMs: config.heartbeatMs },
-    { logger: { level: config.logLevel } },
+    { logger: { level: config.logLevel }, trustProxy: config.trustProxy },
   );
   const scheduler = new Scheduler(store, [processor, cases, risks], clock, (err) => app.log.error({ err }, 'timer scheduler'));
   const address = await app.listen({ port: config.port, host: config.host });

@@ -28,6 +28,10 @@ export async function signedIn(browser: Browser, base: string, username: string,
   page.on('pageerror', (err) => {
     throw new Error(`page error for ${username}: ${err.message}`);
   });
+  // The server's Content-Security-Policy must not block anything the UI does.
+  page.on('console', (msg) => {
+    if (/Content.Security.Policy/i.test(msg.text())) throw new Error(`CSP violation for ${username}: ${msg.text()}`);
+  });
   await page.goto('/');
   await page.getByTestId('username').fill(username);
   await page.getByTestId('password').fill(PASSWORD);

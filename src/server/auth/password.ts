@@ -30,3 +30,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(actual, expected);
 }
+
+let dummy: Promise<string> | null = null;
+
+/**
+ * A hash of a random password nobody knows, made with the same settings as real ones. Signing
+ * in as an unknown (or disabled) user checks the password against it, so the answer takes as
+ * long as for a real user and does not tell which user names exist.
+ */
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(32).toString('base64'));
+  return dummy;
+}

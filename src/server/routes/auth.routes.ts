@@ -25,17 +25,23 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
   r.post('/api/login', { schema: { body: Login, tags: ['auth'], summary: 'Sign in; sets the session cookie and returns the CSRF token' } }, async (req, reply) => {
     const { username, password } = req.body;
     const attempt = { ip: req.ip, username, device: devices.verify(req.cookies[DEVICE_COOKIE], username) };
-    const wait = guard.begin(attempt);
+    const wait = await guard.begin(attempt);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       reply.header('retry-after', seconds);
       throw new ApiError('rate_limited', `too many failed sign-ins; try again in ${seconds} s`, { retry_after: seconds });
     }
-    const user = await s.store.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-    // Unknown and disabled names check a password too, so every refusal takes as long.
-    const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
-    if (!user || user.disabled || !ok) throw new ApiError('unauthenticated', 'wrong user name or password');
-    guard.succeeded(attempt);
+    let outcome: 'ok' | 'failed' | 'error' = 'error';
+    let user;
+    try {
+      user = await s.store.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      // Unknown and disabled names check a password too, so every refusal takes as long.
+      const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
+      outcome = user && !user.disabled && ok ? 'ok' : 'failed';
+    } finally {
+      guard.settle(attempt, outcome);
+    }
+    if (outcome !== 'ok' || !user) throw new ApiError('unauthenticated', 'wrong user name or password');
     const secure = req.protocol === 'https';
     reply.setCookie(DEVICE_COOKIE, devices.issue(username), { path: '/api/login', httpOnly: true, sameSite: 'strict', secure, maxAge: DEVICE_TTL / 1000 });
     const now = s.clock();
@@ -60,7 +66,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     return { ok: true };
   });
 
-  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user, roles held now, the plan designations they fall under, and the CSRF token' } }, async (req) => {
+  r.get('/api/me', { config: { read: 'self' }, schema: { tags: ['auth'], summary: 'The signed-in user, roles held now, the plan designations they fall under, and the CSRF token' } }, async (req) => {
     const p = principal(req);
     // The plan's designations the user's roles fall under, so screens offer what they may do.
     const plan = await s.plans.current();

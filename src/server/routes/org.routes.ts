@@ -1,27 +1,33 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { stringify as toCsv } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { LIMITS, nonEmpty, RoleId, ShortId, ShortText, Slug, UnitId, uniqueList } from '../../engine/limits.js';
 import { loadPlanText } from '../../plan/plan.loader.js';
-import { Label, OrganizationSchema, UnitKind, type OrganizationFile } from '../../plan/plan.schema.js';
+import { OrganizationSchema, UnitKind, type OrganizationFile } from '../../plan/plan.schema.js';
 import { parseInstant } from '../../engine/time.js';
 import { orgRepository } from '../../store/org.repository.js';
 import { plansRepository } from '../../store/plans.repository.js';
 import type { Trx } from '../../store/db.js';
 import { countyTime, principal, requireAdmin, type Services } from '../context.js';
+import { restoreCell, toCsv } from '../csv.js';
 import { ApiError, notFound } from '../errors.js';
 
-const Id = z.string().regex(/^[a-z][a-z0-9-]*$/);
-const Role = z.string().regex(/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/);
-const UnitBody = z.strictObject({ id: Id, kind: UnitKind, name: Label, positions: z.array(Id).optional(), in_charge: Role.optional() });
-const UnitPatch = UnitBody.omit({ id: true, kind: true }).partial();
-const VenueBody = z.strictObject({ id: Id, kind: z.enum(['residence', 'activity']), name: Label, address: z.string().optional() });
-const VenuePatch = VenueBody.omit({ id: true }).partial();
-const PersonBody = z.strictObject({ name: z.string().min(1).max(100), unit_id: Id, phone: z.string().max(40).nullable().optional(), email: z.string().max(200).nullable().optional() });
-const PositionBody = z.strictObject({ person_id: z.string().min(1), role: Role });
-const Instant = z.string().refine((s) => parseInstant(s) !== null, { message: 'expected an ISO 8601 time with offset' });
-const ShiftBody = z.strictObject({ role: Role, person_id: z.string().min(1), starts_at: Instant, ends_at: Instant });
+const Id = Slug;
+const Role = RoleId;
+/** A display name in both languages (bounded: it is kept in every revision). */
+const Label = z.strictObject({ zh: ShortText.min(1), en: ShortText.min(1) });
+const UnitBody = z.strictObject({ id: UnitId, kind: UnitKind, name: Label, positions: uniqueList(Id).optional(), in_charge: Role.optional() });
+const UnitPatch = nonEmpty(UnitBody.omit({ id: true, kind: true }).partial());
+const VenueBody = z.strictObject({ id: Id, kind: z.enum(['residence', 'activity']), name: Label, address: ShortText.optional() });
+const VenuePatch = nonEmpty(VenueBody.omit({ id: true }).partial());
+/** Bounds of a person's fields, for the JSON API and the CSV import alike. */
+const PERSON = { name: 100, phone: 40, email: 200 } as const;
+const PersonBody = z.strictObject({ name: z.string().min(1).max(PERSON.name), unit_id: UnitId, phone: z.string().max(PERSON.phone).nullable().optional(), email: z.string().max(PERSON.email).nullable().optional() });
+const PersonPatch = nonEmpty(PersonBody.partial().extend({ active: z.boolean().optional() }));
+const PositionBody = z.strictObject({ person_id: ShortId, role: Role });
+const Instant = z.string().max(40).refine((s) => parseInstant(s) !== null, { message: 'expected an ISO 8601 time with offset' });
+const ShiftBody = z.strictObject({ role: Role, person_id: ShortId, starts_at: Instant, ends_at: Instant });
 
 /**
  * The organization: units and venues (revisions of one document, checked against the active
@@ -53,7 +59,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
   const roleExists = async (role: string) => (await s.plans.current()).roles.has(role);
   const personExists = async (id: string) => Boolean(await orgRepository.person(db, id));
 
-  r.get('/api/org', { schema: { tags: ['organization'], summary: 'The organization document and its revision' } }, async (req) => {
+  r.get('/api/org', { config: { read: 'organization' }, schema: { tags: ['organization'], summary: 'The organization document and its revision' } }, async (req) => {
     principal(req);
     const { rev, org } = await currentOrg();
     return { rev, ...org };
@@ -98,7 +104,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
   });
 
   // --- People
-  r.get('/api/org/people', { schema: { tags: ['organization'], summary: 'People' } }, async (req) => {
+  r.get('/api/org/people', { config: { read: 'organization' }, schema: { tags: ['organization'], summary: 'People' } }, async (req) => {
     principal(req);
     return (await orgRepository.people(db)).map((x) => ({ ...x, active: x.active === 1 }));
   });
@@ -113,7 +119,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
     return { ...row, active: true };
   });
 
-  r.patch('/api/org/people/:id', { schema: { params: z.object({ id: z.string() }), body: PersonBody.partial().extend({ active: z.boolean().optional() }), tags: ['organization'], summary: 'Change a person (deactivate instead of deleting)' } }, async (req) => {
+  r.patch('/api/org/people/:id', { schema: { params: z.object({ id: ShortId }), body: PersonPatch, tags: ['organization'], summary: 'Change a person (deactivate instead of deleting)' } }, async (req) => {
     requireAdmin(req);
     if (!(await personExists(req.params.id))) throw notFound(`person ${req.params.id}`);
     const { active, ...rest } = req.body;
@@ -123,7 +129,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
   });
 
   // --- Positions
-  r.get('/api/org/positions', { schema: { querystring: z.object({ all: z.enum(['1', 'true', '0', 'false']).optional() }), tags: ['organization'], summary: 'Who holds which role' } }, async (req) => {
+  r.get('/api/org/positions', { config: { read: 'organization' }, schema: { querystring: z.object({ all: z.enum(['1', 'true', '0', 'false']).optional() }), tags: ['organization'], summary: 'Who holds which role' } }, async (req) => {
     principal(req);
     return orgRepository.positions(db, { current: !(req.query.all === '1' || req.query.all === 'true') });
   });
@@ -138,14 +144,14 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
     return { ...row, ended_at: null };
   });
 
-  r.post('/api/org/positions/:id/end', { schema: { params: z.object({ id: z.string() }), tags: ['organization'], summary: 'End an assignment (kept in history)' } }, async (req) => {
+  r.post('/api/org/positions/:id/end', { schema: { params: z.object({ id: ShortId }), tags: ['organization'], summary: 'End an assignment (kept in history)' } }, async (req) => {
     requireAdmin(req);
     if (!(await orgRepository.endPosition(db, req.params.id, s.clock()))) throw notFound(`current position ${req.params.id}`);
     return { ok: true };
   });
 
   // --- Duty roster
-  r.get('/api/org/roster', { schema: { querystring: z.object({ from: Instant.optional(), to: Instant.optional() }), tags: ['organization'], summary: 'Duty shifts overlapping a period' } }, async (req) => {
+  r.get('/api/org/roster', { config: { read: 'organization' }, schema: { querystring: z.object({ from: Instant.optional(), to: Instant.optional() }), tags: ['organization'], summary: 'Duty shifts overlapping a period' } }, async (req) => {
     principal(req);
     const t = countyTime(await s.plans.current());
     const rows = await orgRepository.roster(db, {
@@ -188,7 +194,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
   };
 
   for (const kind of ['people', 'positions', 'roster'] as const) {
-    r.get(`/api/org/${kind}.csv`, { schema: { tags: ['organization'], summary: `Export ${kind} as CSV` } }, async (req, reply) => {
+    r.get(`/api/org/${kind}.csv`, { config: { read: 'organization' }, schema: { tags: ['organization'], summary: `Export ${kind} as CSV` } }, async (req, reply) => {
       principal(req);
       const { filename, body } = await exports[kind]();
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`);
@@ -200,7 +206,8 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
       if (typeof req.body !== 'string') throw new ApiError('bad_request', 'send the CSV as text/csv');
       let rows: Record<string, string>[];
       try {
-        rows = parseCsv(req.body.replace(/^\ufeff/, ''), { columns: true, skip_empty_lines: true, trim: true });
+        // A cell exported as `'=…` (formula neutralised) comes back as `=…`.
+        rows = parseCsv(req.body.replace(/^\ufeff/, ''), { columns: true, skip_empty_lines: true, trim: true, cast: (value) => restoreCell(value) });
       } catch (err) {
         throw new ApiError('bad_request', `not valid CSV: ${(err as Error).message}`);
       }
@@ -218,8 +225,13 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
       for (const [i, row] of rows.entries()) {
         const line = i + 2; // header is line 1
         const fail = (m: string) => errors.push(`line ${line}: ${m}`);
+        // The same bounds as the JSON API: imported rows are kept for good too.
+        if (row.id && row.id.length > LIMITS.id) fail(`id is longer than ${LIMITS.id} characters`);
         if (kind === 'people') {
           if (!row.name) fail('name is required');
+          for (const field of ['name', 'phone', 'email'] as const) {
+            if ((row[field]?.length ?? 0) > PERSON[field]) fail(`${field} is longer than ${PERSON[field]} characters`);
+          }
           if (!row.unit_id || !plan.units.has(row.unit_id)) fail(`unknown unit "${row.unit_id ?? ''}"`);
           if (errors.length) continue;
           const fields = { name: row.name!, unit_id: row.unit_id!, phone: row.phone || null, email: row.email || null, active: row.active === 'false' || row.active === '0' ? 0 : 1 };
