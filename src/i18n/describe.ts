@@ -6,6 +6,11 @@ import { t, type Lang } from './messages.js';
  * One line saying what an event means, for timelines. `time` formats the instants an event
  * carries (deadlines, case dates). Pure.
  */
+/** The matter of a report, or the notice that an accusation's text is withheld from this reader (visibility policy). */
+function matterOf(e: { matter: string; matter_withheld?: boolean }, lang: Lang): string {
+  return e.matter_withheld ? t(lang, 'matter.withheld') : e.matter;
+}
+
 export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (ms: number) => string): string {
   const zh = lang === 'zh';
   const role = (r: string) => roleName(plan, r, lang);
@@ -14,8 +19,8 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
   switch (e.type) {
     case 'incident_reported':
       return zh
-        ? `${venue(e.venue)}发生上访,${e.headcount}人,责任单位:${e.units.map(unit).join('、')};事项:${e.matter}(${t(lang, `category.${e.category}`)},第${e.tier}层级)`
-        : `Incident at ${venue(e.venue)}: ${e.headcount} people; responsible: ${e.units.map(unit).join(', ')}; matter: ${e.matter} (${t(lang, `category.${e.category}`)}, tier ${e.tier})`;
+        ? `${venue(e.venue)}发生上访,${e.headcount}人,责任单位:${e.units.map(unit).join('、')};事项:${matterOf(e, lang)}(${t(lang, `category.${e.category}`)},第${e.tier}层级)`
+        : `Incident at ${venue(e.venue)}: ${e.headcount} people; responsible: ${e.units.map(unit).join(', ')}; matter: ${matterOf(e, lang)} (${t(lang, `category.${e.category}`)}, tier ${e.tier})`;
     case 'headcount_updated':
       return zh ? `现场人数更新为${e.value}人` : `Head count now ${e.value}`;
     case 'tier_raised':

@@ -7,6 +7,7 @@ export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
 
 const zh = {
+  'matter.withheld': '检举控告类事项,内容仅纪检监察机关可见',
   'status.open': '处置中',
   'status.cleared': '已劝离',
   'status.closed': '已结束',
@@ -119,6 +120,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  'matter.withheld': 'A report or accusation against officials: its content is visible to the discipline organs only',
   'status.open': 'open',
   'status.cleared': 'cleared',
   'status.closed': 'closed',

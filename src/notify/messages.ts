@@ -3,6 +3,7 @@ import type { Holder } from '../engine/events.js';
 import type { IncidentState } from '../engine/incident.state.js';
 import { offsetMinutes, zoneOffset } from '../engine/time.js';
 import { handlerName } from '../i18n/describe.js';
+import { t } from '../i18n/messages.js';
 import { roleName, type Plan } from '../plan/plan.js';
 import type { ChannelName } from './channels/channel.js';
 import type { OutgoingMessage } from './outbox.js';
@@ -118,7 +119,8 @@ export function messageText(e: LoggedEvent, ctx: Pick<ComposeContext, 'plan' | '
   if (subject.kind === 'incident') {
     const s = subject.state;
     const venue = plan.org.venues.find((v) => v.id === s.venue)?.name.zh ?? s.venue;
-    const where = `${venue}（${s.headcount}人，${s.matter}）`;
+    // An accusation's text never travels in a message: its recipients are on-site units, not the discipline organs (safeguards 6).
+    const where = `${venue}（${s.headcount}人，${s.category === 'accusation' ? t('zh', 'matter.withheld') : s.matter}）`;
     const data = { incident: s.id, venue: s.venue, event: e.type, ...e.data };
     const clause = e.data.clause ? `（${str(e.data.clause)}）` : '';
     switch (e.type) {

@@ -1,22 +1,25 @@
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import { LIMITS } from '../engine/limits.js';
 import type { Principal } from './auth/permissions.js';
+import { READ_RULES, type ReadRule } from './auth/visibility.js';
 import { principalOf, sessions, SESSION_COOKIE } from './auth/sessions.js';
 import type { Services } from './context.js';
 import { ApiError } from './errors.js';
 import { adminRoutes } from './routes/admin.routes.js';
-import { attachmentRoutes, MAX_ATTACHMENT } from './routes/attachments.routes.js';
+import { attachmentRoutes } from './routes/attachments.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { caseRoutes } from './routes/cases.routes.js';
 import { drillRoutes } from './routes/drills.routes.js';
@@ -38,6 +41,34 @@ export const WEB_ROOT = [new URL('../web/', import.meta.url), new URL('../../dis
 /** Requests that need no session. */
 const PUBLIC = [/^\/api\/login$/, /^\/api\/track\//, /^\/api\/ack\//, /^\/api\/openapi\.json$/, /^\/api\/docs/, /^\/healthz$/];
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/**
+ * Security headers on every response (@fastify/helmet). The CSP allows what the web UI and the
+ * API docs load from this server, inline styles (Ant Design and ECharts set styles from
+ * script) and `data:`/`blob:` images (icons, chart downloads); no inline or foreign script,
+ * no framing. Plain-HTTP intranet deployments keep working: no upgrade-insecure-requests;
+ * HSTS (heeded only over HTTPS) does not claim the county's other subdomains.
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'self'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  xFrameOptions: { action: 'deny' as const },
+  referrerPolicy: { policy: 'no-referrer' as const },
+  strictTransportSecurity: { maxAge: 180 * 24 * 60 * 60, includeSubDomains: false },
+};
 /** How long a resolved session is reused before it is read again, ms. */
 const PRINCIPAL_TTL = 2_000;
 
@@ -50,22 +81,64 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Drops a signed-out session from the short-lived cache. */
     forgetSession(id: string): void;
+    /** Every read path (GET route) with the visibility rule it names. */
+    readPaths: readonly ReadPath[];
   }
 }
 
+const NUL_REFUSED = () => new ApiError('bad_request', 'text may not contain NUL characters (U+0000)');
+
+/** Whether a parsed JSON body holds a NUL character in any key or string. */
+function holdsNul(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string' && v.includes('\0')) return true;
+    if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes('\0')) return true;
+        stack.push(x);
+      }
+    }
+  }
+  return false;
+}
+
+/** A GET route and the visibility rule it follows. */
+export interface ReadPath {
+  url: string;
+  read: ReadRule;
+}
+
 export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ ...opts, bodyLimit: MAX_ATTACHMENT });
+  // JSON (and CSV, YAML) bodies stay under ~1 MB; evidence files have their own parser's limit.
+  const app = Fastify({
+    ...opts,
+    bodyLimit: LIMITS.body,
+    // A malformed URL or an over-long path parameter is answered by the router: in the API's error shape too.
+    frameworkErrors: (err, _req, reply) => {
+      const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+      return (reply as FastifyReply).code(status).send({ error: { code: 'bad_request', message: err.message } });
+    },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // An empty JSON body (e.g. POST /api/logout sent with a JSON content type) means no body.
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
+  // NUL characters are refused anywhere in a request: PostgreSQL text cannot hold them.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
-    body === '' ? done(null, undefined) : json(req, body as string, done),
+    body === '' ? done(null, undefined) : json(req, body as string, (err, value) => (err ? done(err) : /\\u0000/i.test(body as string) && holdsNul(value) ? done(NUL_REFUSED()) : done(null, value))),
   );
-  app.addContentTypeParser(['text/csv', 'text/plain', 'text/yaml', 'application/yaml', 'application/x-yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(['text/csv', 'text/plain', 'text/yaml', 'application/yaml', 'application/x-yaml'], { parseAs: 'string' }, (_req, body, done) =>
+    (body as string).includes('\0') ? done(NUL_REFUSED()) : done(null, body),
+  );
+  app.addHook('onRequest', async (req) => {
+    if (req.url.includes('%00')) throw NUL_REFUSED();
+  });
 
   await app.register(cookie);
+  await app.register(helmet, SECURITY_HEADERS);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Yingji 应急 API', version: '1', description: 'Runs a county emergency plan for petition incidents. Commands: contract §1.' },
@@ -75,6 +148,17 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  // Every read path names its visibility rule (auth/visibility.ts); one that names none does not start.
+  const reads: ReadPath[] = [];
+  app.decorate('readPaths', reads);
+  app.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    if (!methods.includes('GET') || route.url.startsWith('/api/docs') || !(route.url.startsWith('/api/') || route.url === '/healthz')) return;
+    const read = route.config?.read;
+    if (!read || !(read in READ_RULES)) throw new Error(`GET ${route.url} names no visibility rule (config.read, one of ${Object.keys(READ_RULES).join(', ')})`);
+    reads.push({ url: route.url, read });
+  });
 
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionId', null);
@@ -154,6 +238,6 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
   reportRoutes(app, s);
   notifyRoutes(app, s);
   riskRoutes(app, s);
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { read: 'public' }, schema: { hide: true } }, async () => app.swagger());
   return app;
 }

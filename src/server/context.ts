@@ -4,9 +4,12 @@ import { formatInstant, zoneOffset } from '../engine/time.js';
 import type { IncidentState } from '../engine/incident.state.js';
 import { accountability, incidentView } from '../engine/incident.view.js';
 import type { NotifyService } from '../notify/service.js';
-import type { Store } from '../store/db.js';
+import { casesRepository } from '../store/cases.repository.js';
+import type { Db, Store } from '../store/db.js';
 import type { EventRow } from '../store/schema.js';
-import type { Principal } from './auth/permissions.js';
+import type { Principal, Reader } from './auth/permissions.js';
+import { eventFor, incidentFor } from './auth/visibility.js';
+import type { Batch } from './event.hub.js';
 import type { CaseProcessor } from './case.processor.js';
 import type { CommandProcessor } from './command.processor.js';
 import type { EventHub } from './event.hub.js';
@@ -57,29 +60,59 @@ export function countyTime(plan: Plan): (ms: number) => string {
   return (ms) => formatInstant(ms, zoneOffset(ms, tz));
 }
 
-/**
- * The incident view of the API: the drill output's fields plus ids (contract §5). The tracking
- * code of a report against officials is withheld: everyone who sees the incident, the accused
- * unit included, would otherwise follow the complaint on the public page (safeguards 6). The
- * discipline commission, its handler, sees the code on the case.
- */
-export function presentIncident(state: IncidentState, plan: Plan) {
-  const view = incidentView(state, countyTime(plan));
-  const cases = view.cases.map((c) => (c.route === 'discipline_inspection' ? { ...c, tracking_code: null } : c));
-  return { id: state.id, ...view, cases, accountability: accountability(state) };
+/** An incident and the plan it runs under. */
+export interface PlannedIncident {
+  state: IncidentState;
+  plan: Plan;
 }
+
+/**
+ * Incident views of the API as the reader may see them (the visibility policy): the drill
+ * output's fields plus ids (contract §5), an accusation's text only for discipline organs,
+ * each case named only to those who may open it and its tracking code only to its handlers.
+ */
+export async function presentIncidents(db: Db, reader: Reader, items: readonly PlannedIncident[]) {
+  const cases = await casesRepository.many(db, items.flatMap((i) => i.state.cases.map((c) => c.id)));
+  return items.map(({ state, plan }) => {
+    const view = { id: state.id, ...incidentView(state, countyTime(plan)), accountability: accountability(state) };
+    return incidentFor(reader, plan, view, new Map(state.cases.flatMap((c) => (cases.has(c.id) ? [[c.id, cases.get(c.id)!] as const] : []))));
+  });
+}
+
+/** One incident view as the reader may see it. */
+export async function presentIncident(db: Db, reader: Reader, state: IncidentState, plan: Plan) {
+  return (await presentIncidents(db, reader, [{ state, plan }]))[0]!;
+}
+export type PresentedIncident = Awaited<ReturnType<typeof presentIncident>>;
 
 const TIME_FIELDS = new Set(['deadline', 'accept_by', 'due', 'since', 'object_by', 'review_by', 'decide_by']);
 
 /**
- * Whether an event belongs in the shared event feed that every signed-in user reads:
- * incidents and the early-warning register do; a case's events are shown only to its
- * handlers (an accused unit must never see a complaint about itself, safeguards 6).
+ * Stored events of one stream as the reader may see them (the visibility policy); `context`
+ * is the case or register matter they belong to, or the units an accusation was forwarded to.
  */
-export const inFeed = (row: EventRow): boolean => row.stream !== 'case';
+export function presentEvents(reader: Reader, plan: Plan, rows: readonly EventRow[], context: Parameters<typeof eventFor>[4] = {}) {
+  const t = countyTime(plan);
+  return rows.flatMap((row) => {
+    const event = eventFor(reader, plan, row, presentEvent(row, t), context);
+    return event ? [event] : [];
+  });
+}
 
-/** A stored event as the API shows it. */
-export function presentEvent(row: EventRow, t: (ms: number) => string) {
+/** The shared feed as one reader may see it: incident events and the register matters they may see, never case events. */
+export function presentFeed(reader: Reader, plan: Plan, batch: Batch) {
+  const t = countyTime(plan);
+  const out: { seq: number; event: Record<string, unknown> }[] = [];
+  for (const row of batch.rows) {
+    if (row.stream === 'case') continue;
+    const event = eventFor(reader, plan, row, presentEvent(row, t), { risk: batch.risks.get(row.stream_id) });
+    if (event) out.push({ seq: Number(row.seq), event });
+  }
+  return out;
+}
+
+/** A stored event as the API formats it, before the visibility policy. */
+function presentEvent(row: EventRow, t: (ms: number) => string) {
   const data = JSON.parse(row.data) as Record<string, unknown>;
   for (const k of Object.keys(data)) if (TIME_FIELDS.has(k) && typeof data[k] === 'number') data[k] = t(data[k] as number);
   return {

@@ -1,8 +1,22 @@
 import type { Store } from '../store/db.js';
+import type { RiskState } from '../engine/risk.state.js';
 import { eventsRepository } from '../store/events.repository.js';
+import { risksRepository } from '../store/risks.repository.js';
 import type { EventRow } from '../store/schema.js';
 
-export type Subscriber = (rows: EventRow[]) => void;
+/** Committed events in order, with the register matters their risk events belong to (who may read them depends on it). */
+export interface Batch {
+  rows: EventRow[];
+  risks: ReadonlyMap<string, RiskState>;
+}
+export type Subscriber = (batch: Batch) => void;
+
+/** Reads a page of events after `seq`, with the matters of its register events. */
+export async function readBatch(store: Store, after: number, limit: number): Promise<Batch> {
+  const rows = await eventsRepository.after(store.db, after, limit);
+  const riskIds = rows.filter((r) => r.stream === 'risk').map((r) => r.stream_id);
+  return { rows, risks: riskIds.length ? await risksRepository.many(store.db, riskIds) : new Map() };
+}
 
 /**
  * Fans committed events out to live subscribers (the SSE stream). On each commit notice,
@@ -52,10 +66,10 @@ export class EventHub {
   poke(): Promise<void> {
     this.reading = this.reading.then(async () => {
       for (;;) {
-        const rows = await eventsRepository.after(this.store.db, this.cursor, 1000);
-        if (!rows.length) return;
-        this.cursor = Number(rows.at(-1)!.seq);
-        for (const s of this.subscribers) s(rows);
+        const batch = await readBatch(this.store, this.cursor, 1000);
+        if (!batch.rows.length) return;
+        this.cursor = Number(batch.rows.at(-1)!.seq);
+        for (const s of this.subscribers) s(batch);
       }
     }).catch(() => {});
     return this.reading;

@@ -9,6 +9,20 @@ export const casesRepository = {
     return row ? (JSON.parse(row.state) as CaseState) : undefined;
   },
 
+  /** Several cases by id, at most 500 a query. */
+  async many(db: Db | Trx, ids: readonly string[]): Promise<Map<string, CaseState>> {
+    const out = new Map<string, CaseState>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await db.selectFrom('cases').select('state').where('id', 'in', unique.slice(i, i + 500)).execute();
+      for (const r of rows) {
+        const st = JSON.parse(r.state) as CaseState;
+        out.set(st.id, st);
+      }
+    }
+    return out;
+  },
+
   async byTrackingCode(db: Db, code: string): Promise<CaseState | undefined> {
     const row = await db.selectFrom('cases').select('state').where('tracking_code', '=', code).executeTakeFirst();
     return row ? (JSON.parse(row.state) as CaseState) : undefined;

@@ -8,6 +8,17 @@ export const incidentsRepository = {
     return row ? { state: JSON.parse(row.state) as IncidentState, digest: row.plan_digest } : undefined;
   },
 
+  /** Several incidents by id, at most 500 a query. */
+  async many(db: Db | Trx, ids: readonly string[]): Promise<Map<string, { state: IncidentState; digest: string }>> {
+    const out = new Map<string, { state: IncidentState; digest: string }>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await db.selectFrom('incidents').select(['id', 'state', 'plan_digest']).where('id', 'in', unique.slice(i, i + 500)).execute();
+      for (const r of rows) out.set(r.id, { state: JSON.parse(r.state) as IncidentState, digest: r.plan_digest });
+    }
+    return out;
+  },
+
   async list(db: Db, opts: { status?: string; limit?: number } = {}): Promise<IncidentState[]> {
     let q = db.selectFrom('incidents').select('state').orderBy('reported_at', 'desc').limit(opts.limit ?? 500);
     if (opts.status) q = q.where('status', '=', opts.status);

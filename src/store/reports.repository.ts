@@ -6,7 +6,6 @@ import type { CasesTable } from './schema.js';
 export const CASE_REPORT_COLUMNS = [
   'id',
   'incident_id',
-  'tracking_code',
   'route',
   'handler',
   'category',

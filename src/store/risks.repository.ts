@@ -19,6 +19,20 @@ export const risksRepository = {
     return row ? (JSON.parse(row.state) as RiskState) : undefined;
   },
 
+  /** Several matters by id, at most 500 a query. */
+  async many(db: Db | Trx, ids: readonly string[]): Promise<Map<string, RiskState>> {
+    const out = new Map<string, RiskState>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await db.selectFrom('risks').select('state').where('id', 'in', unique.slice(i, i + 500)).execute();
+      for (const r of rows) {
+        const st = JSON.parse(r.state) as RiskState;
+        out.set(st.id, st);
+      }
+    }
+    return out;
+  },
+
   /**
    * Matters of the register, highest level first, then the nearest review (matters without
    * one last), then the newest. `units` and `leaders` together match either.

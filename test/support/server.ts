@@ -89,6 +89,11 @@ export class Client {
   private login: { username: string; password: string } | null = null;
   constructor(private readonly app: FastifyInstance) {}
 
+  /** The session cookie header, for requests made outside `inject` (a live stream over a real socket). */
+  get session(): string {
+    return this.cookie;
+  }
+
   static async as(app: FastifyInstance, username: string, password = DEMO_PASSWORD, opts: { renew?: boolean } = {}): Promise<Client> {
     const c = new Client(app);
     const res = await c.post('/api/login', { username, password });

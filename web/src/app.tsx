@@ -9,7 +9,6 @@ import { setLang, useT } from './i18n';
 import { useOnline } from './live';
 import { PlanProvider, usePlan } from './plan-context';
 import { SessionProvider, useSession } from './session';
-import { mayReadReports } from '../../src/server/auth/permissions';
 import { AckPage } from './pages/ack';
 import { ApprovalsPage } from './pages/approvals';
 import { BoardPage } from './pages/board';
@@ -72,7 +71,7 @@ function Frame() {
   const online = useOnline();
   const navigate = useNavigate();
   const location = useLocation();
-  const { role, plan } = usePlan();
+  const { role } = usePlan();
   const section = `/${location.pathname.split('/')[1] ?? ''}`;
   const current = section === '/incidents' ? '/' : section;
   // On a phone the sections move to a tab bar at the bottom, within reach of a thumb.
@@ -87,7 +86,8 @@ function Frame() {
     { key: '/plan', label: t('nav.plan') },
     { key: '/org', label: t('nav.org') },
     { key: '/drills', label: t('nav.drills') },
-    ...(mayReadReports(me!, plan) ? [{ key: '/accountability', label: t('nav.accountability') }] : []),
+    // The plan's `designations.reports` (and administrators) read the accountability reports.
+    ...(me!.admin || me!.designations.includes('reports') ? [{ key: '/accountability', label: t('nav.accountability') }] : []),
   ];
   return (
     <Layout style={{ minHeight: '100vh' }}>

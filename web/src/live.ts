@@ -43,6 +43,12 @@ class LiveStore {
       for (const l of this.eventListeners.get(event.incident) ?? []) l(event);
       this.schedule(event.incident);
     };
+    // The server's log is behind what this page saw (a restored backup): start over from it.
+    source.addEventListener('reset', (msg) => {
+      this.lastSeq = (JSON.parse((msg as MessageEvent).data as string) as { head: number }).head;
+      this.incidents.clear();
+      void this.loadAll();
+    });
     void this.loadAll();
   }
 

@@ -2,8 +2,19 @@ import type { caseView, publicCaseView } from '../../src/engine/case.view';
 import type { IncidentView, UnitAccountability } from '../../src/engine/incident.view';
 import type { RiskAlert, RiskView } from '../../src/engine/risk.view';
 
-/** An incident as the API returns it (contract §5). */
-export type Incident = IncidentView & { id: string; accountability: UnitAccountability[] };
+/**
+ * A case an incident opened, as the reader may see it: its id only to those who may open it,
+ * its tracking code only to its handlers.
+ */
+type IncidentCase = Omit<IncidentView['cases'][number], 'id' | 'tracking_code'> & { id: string | null; tracking_code: string | null };
+
+/** An incident as the API returns it (contract §5); `matter_withheld` when an accusation's text is not for this reader. */
+export type Incident = Omit<IncidentView, 'incident' | 'cases'> & {
+  id: string;
+  incident: IncidentView['incident'] & { matter_withheld: boolean };
+  cases: IncidentCase[];
+  accountability: UnitAccountability[];
+};
 export type Summons = Incident['summons'][number];
 export type Measure = Incident['measures'][number];
 
@@ -41,7 +52,7 @@ export interface Allowed {
 type HandlerName = { handler_name: { zh: string; en: string } };
 
 /** A follow-up case as `GET /api/cases` lists it (src/engine/case.view.ts), with the handler's name and the head who approves an extension. */
-export type CaseSummary = ReturnType<typeof caseView> & HandlerName & { head: string };
+export type CaseSummary = Omit<ReturnType<typeof caseView>, 'tracking_code'> & HandlerName & { head: string; tracking_code: string | null; matter_withheld: boolean };
 
 /** A stored case event: `case` id, ISO `at`, `type`, its own fields, and who acted. */
 export interface CaseApiEvent {

@@ -2,7 +2,7 @@ import type { CaseCommand, CaseCommandName } from '../../engine/case.commands.js
 import type { CaseState } from '../../engine/case.state.js';
 import type { Plan } from '../../plan/plan.js';
 import { unitOf } from '../../plan/plan.js';
-import type { Principal } from './permissions.js';
+import type { Principal, Reader } from './permissions.js';
 
 /*
  * Designations (the plan's `designations`): `case_oversight` sees every case that is not a
@@ -10,10 +10,10 @@ import type { Principal } from './permissions.js';
  * `joint_office` arranges receptions and decides reviews; `discipline` receives accusations.
  */
 
-const unitsOf = (p: Principal) => new Set(p.roles.map(unitOf));
+const unitsOf = (p: Reader) => new Set(p.roles.map(unitOf));
 
 /** Whether a role or unit handler is held by the principal. */
-function handles(p: Principal, handler: string): boolean {
+function handles(p: Reader, handler: string): boolean {
   return handler.includes('/') ? p.roles.includes(handler) : unitsOf(p).has(handler);
 }
 
@@ -23,7 +23,7 @@ function handles(p: Principal, handler: string): boolean {
  * accuses (safeguards 6), not even through coordination roles. Other cases are seen by their
  * handler, the units concerned, the units it passed through and the coordinating units.
  */
-export function maySee(p: Principal, s: CaseState, plan: Plan): boolean {
+export function maySee(p: Reader, s: CaseState, plan: Plan): boolean {
   if (p.admin) return true;
   const mine = unitsOf(p);
   const accusation = s.category === 'accusation' || s.route === 'discipline_inspection';
@@ -38,14 +38,14 @@ export function maySee(p: Principal, s: CaseState, plan: Plan): boolean {
 }
 
 /** Whether the principal is one of the case's handlers: acts on it and may read personal data. */
-export function isHandler(p: Principal, s: CaseState): boolean {
+export function isHandler(p: Reader, s: CaseState): boolean {
   if (p.admin) return true;
   if (s.category === 'accusation' && s.units.some((u) => unitsOf(p).has(u))) return false;
   return handles(p, s.handler);
 }
 
-const intake = (p: Principal, plan: Plan) => plan.designations.intake.includes(p.roles);
-const jointOffice = (p: Principal, plan: Plan) => plan.designations.joint_office.includes(p.roles);
+const intake = (p: Reader, plan: Plan) => plan.designations.intake.includes(p.roles);
+const jointOffice = (p: Reader, plan: Plan) => plan.designations.joint_office.includes(p.roles);
 
 const WHO: Record<Exclude<CaseCommandName, 'rate'>, (p: Principal, s: CaseState | null, plan: Plan, c: CaseCommand) => boolean> = {
   register: (p, _s, plan) => intake(p, plan),

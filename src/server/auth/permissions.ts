@@ -10,6 +10,9 @@ export interface Principal {
   roles: readonly string[];
 }
 
+/** Whoever reads: a signed-in principal, or the holder of a link sent to one role. */
+export type Reader = Pick<Principal, 'admin' | 'roles'>;
+
 /** Who may do something: one of the plan's designations (`designations` in the plan file). */
 type Who = keyof Plan['designations'];
 

@@ -2,7 +2,7 @@ import type { RiskCommand } from '../../engine/risk.commands.js';
 import type { RiskState } from '../../engine/risk.state.js';
 import type { Plan } from '../../plan/plan.js';
 import { unitOf } from '../../plan/plan.js';
-import type { Principal } from './permissions.js';
+import type { Principal, Reader } from './permissions.js';
 
 /**
  * Who uses the early-warning register (§6). Townships and county departments (the unit kinds the
@@ -12,28 +12,28 @@ import type { Principal } from './permissions.js';
  * anything. Everyone else is refused. Who oversees is the plan's `designations.register`.
  */
 
-const unitsOf = (p: Principal) => new Set(p.roles.map(unitOf));
+const unitsOf = (p: Reader) => new Set(p.roles.map(unitOf));
 
 /** Whether the principal oversees the whole register (and handles signs). */
-export function oversees(p: Principal, plan: Plan): boolean {
+export function oversees(p: Reader, plan: Plan): boolean {
   if (p.admin) return true;
   return plan.designations.register.includes(p.roles);
 }
 
 /** The principal's own units that screen their areas and report matters (townships, county departments). */
-export function screeningUnits(p: Principal, plan: Plan): string[] {
+export function screeningUnits(p: Reader, plan: Plan): string[] {
   const kinds = new Set<string>(plan.file.early_warning.screened_by);
   return [...unitsOf(p)].filter((u) => kinds.has(plan.units.get(u)?.kind ?? ''));
 }
 
 /** Whether the principal may see a matter: its own unit's, one it leads, or any when overseeing. */
-export function maySeeRisk(p: Principal, s: RiskState, plan: Plan): boolean {
+export function maySeeRisk(p: Reader, s: RiskState, plan: Plan): boolean {
   if (oversees(p, plan)) return true;
   return unitsOf(p).has(s.unit) || (s.leader !== null && p.roles.includes(s.leader));
 }
 
 /** Whether the principal uses the register at all (a 403 otherwise, unless they lead a matter). */
-export function usesRegister(p: Principal, plan: Plan): boolean {
+export function usesRegister(p: Reader, plan: Plan): boolean {
   return oversees(p, plan) || screeningUnits(p, plan).length > 0;
 }
 

@@ -242,7 +242,6 @@ describe('case deadlines (Art. 22–23: acceptance in 15 days; Art. 34: handling
   const caseRow = (id: string, over: Partial<CaseRecord>): CaseRecord => ({
     id,
     incident_id: null,
-    tracking_code: `T-${id}`,
     route: 'responsible_unit',
     handler: 'town-tanggou',
     category: 'claim',

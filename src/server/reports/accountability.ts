@@ -23,7 +23,7 @@ export interface Period {
 /** The columns of a case row the figures need (times epoch ms). */
 export type CaseRecord = Pick<
   CasesTable,
-  'id' | 'incident_id' | 'tracking_code' | 'route' | 'handler' | 'category' | 'status' | 'opened_at' | 'accept_by' | 'decided_at' | 'accepted_at' | 'due' | 'replied_at' | 'closed_at'
+  'id' | 'incident_id' | 'route' | 'handler' | 'category' | 'status' | 'opened_at' | 'accept_by' | 'decided_at' | 'accepted_at' | 'due' | 'replied_at' | 'closed_at'
 >;
 
 export interface Names {
@@ -114,7 +114,6 @@ export interface CaseFigures {
 export interface CaseRecordView {
   id: string;
   incident: string | null;
-  tracking_code: string;
   unit: string;
   name: Names;
   handler: string;
@@ -371,7 +370,6 @@ export function accountabilityReport(input: ReportInput): AccountabilityReport {
     .map(({ c, acceptance, handling }) => ({
       id: c.id,
       incident: c.incident_id,
-      tracking_code: c.tracking_code,
       unit: unitOf(c.handler),
       name: c.handler.includes('/') ? { zh: roleName(plan, c.handler, 'zh'), en: roleName(plan, c.handler, 'en') } : names(plan, c.handler),
       handler: c.handler,

@@ -1,6 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Lang } from '../../i18n/messages.js';
+import { toCsv as csvText } from '../csv.js';
 import { t as word } from '../../i18n/messages.js';
 import type { AccountabilityReport, Assessment, Compliance, DeadlineOutcome } from './accountability.js';
 
@@ -70,10 +70,10 @@ const csvValue = (v: string | number | null, format: Format) => {
   return v;
 };
 
-/** One table as CSV: a UTF-8 byte-order mark, the header, one line per record (CRLF). */
+/** One table as CSV: a UTF-8 byte-order mark, the header, one line per record (CRLF); no cell reads as a formula. */
 export function toCsv(table: Table<any>, lang: Lang): string {
   const rows = table.rows.map((r) => table.columns.map((c) => csvValue(c.value(r), c.format)));
-  return `\ufeff${stringify([table.columns.map((c) => c.header[lang]), ...rows], { record_delimiter: 'windows' })}`;
+  return `\ufeff${csvText([table.columns.map((c) => c.header[lang]), ...rows], { record_delimiter: 'windows' })}`;
 }
 
 const h = (zh: string, en: string) => ({ zh, en });
@@ -176,7 +176,8 @@ export function accountabilityTables(r: AccountabilityReport, lang: Lang) {
     title: h(`超期案件 ${period}`, `Cases past a deadline ${period}`),
     columns: [
       { header: h('承办', 'Handler'), format: 'text', value: (x) => x.name[lang], width: 28 },
-      { header: h('查询码', 'Tracking code'), format: 'text', value: (x) => x.tracking_code },
+      // The case, never its tracking code: the code is the petitioner's, to follow and rate the case (safeguards 6).
+      { header: h('案件编号', 'Case'), format: 'text', value: (x) => x.id.slice(0, 8) },
       { header: h('登记时间', 'Registered'), format: 'text', value: (x) => localText(x.opened_at) },
       { header: h('受理期限', 'Accept by'), format: 'text', value: (x) => localText(x.accept_by) },
       { header: h('受理', 'Acceptance'), format: 'text', value: (x) => outcome(x.acceptance) },

@@ -2,29 +2,30 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { LIMITS, ShortText } from '../../engine/limits.js';
 import { mayIssue } from '../auth/permissions.js';
 import type { Actor } from '../command.processor.js';
 import { presentIncident, principal, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 
 const MEDIA = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf', 'video/mp4'];
-export const MAX_ATTACHMENT = 20 * 1024 * 1024;
+export const MAX_ATTACHMENT = LIMITS.attachment;
 
 /**
  * Evidence (现场取证, §5.1): the file is stored with its SHA-256, and an `attach` command puts
  * it on the incident's record. The hash in the hash-chained event log vouches for the file.
  */
 export function attachmentRoutes(app: FastifyInstance, s: Services): void {
+  // Files have their own limit (the parser's); any other body keeps the app's ~1 MB.
   app.addContentTypeParser(MEDIA, { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT }, (_req, body, done) => done(null, body));
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
     '/api/incidents/:id/attachments',
     {
-      bodyLimit: MAX_ATTACHMENT,
       schema: {
         params: z.object({ id: z.string().min(1).max(100) }),
-        querystring: z.object({ name: z.string().min(1).max(200) }),
+        querystring: z.object({ name: ShortText.min(1) }),
         tags: ['incidents'],
         summary: 'Attach evidence: send the file as the body with its content type; ?name=photo.jpg',
       },
@@ -54,11 +55,11 @@ export function attachmentRoutes(app: FastifyInstance, s: Services): void {
         .values({ id, incident_id: req.params.id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length, content: bytes.toString('base64'), created_at: s.clock(), created_by: p.username })
         .execute();
       reply.code(201);
-      return { attachment: { id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length }, incident: presentIncident(outcome.state, outcome.plan) };
+      return { attachment: { id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length }, incident: await presentIncident(s.store.db, p, outcome.state, outcome.plan) };
     },
   );
 
-  r.get('/api/attachments/:id', { schema: { params: z.object({ id: z.string().min(1).max(100) }), tags: ['incidents'], summary: 'An evidence file; X-Content-SHA256 carries its hash' } }, async (req, reply) => {
+  r.get('/api/attachments/:id', { schema: { params: z.object({ id: z.string().min(1).max(100) }), tags: ['incidents'], summary: 'An evidence file; X-Content-SHA256 carries its hash' }, config: { read: 'incident' } }, async (req, reply) => {
     principal(req);
     const row = await s.store.db.selectFrom('attachments').selectAll().where('id', '=', req.params.id).executeTakeFirst();
     if (!row) throw notFound(`attachment ${req.params.id}`);

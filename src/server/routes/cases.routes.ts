@@ -10,9 +10,10 @@ import { handlerName } from '../../i18n/describe.js';
 import { casesRepository } from '../../store/cases.repository.js';
 import { eventsRepository } from '../../store/events.repository.js';
 import { actingRole, isHandler, mayIssueCase, maySee } from '../auth/case.access.js';
-import type { Principal } from '../auth/permissions.js';
+import type { Principal, Reader } from '../auth/permissions.js';
+import { caseFor } from '../auth/visibility.js';
 import type { CaseOutcome } from '../case.processor.js';
-import { countyTime, presentEvent, principal, type Services } from '../context.js';
+import { countyTime, presentEvents, principal, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 import { PersonalData } from '../personal.js';
 
@@ -20,10 +21,13 @@ const IdParams = z.object({ id: z.string().min(1).max(100) });
 /** A walk-in registration: the `register` command plus optional personal data (sealed at rest). */
 const RegisterBody = z.strictObject({ do: z.literal('register').optional(), ...CASE_COMMAND_SHAPES.register, personal: PersonalData.optional() });
 
-/** The case as the API shows it to someone who may see it. */
-export function presentCase(st: CaseState, plan: Plan, now: number) {
+/**
+ * The case as the API shows it to a reader who may see it (the visibility policy): the tracking
+ * code to its handlers, or to whoever has just registered it (to print for the petitioner).
+ */
+export function presentCase(reader: Reader, st: CaseState, plan: Plan, now: number, opts: { registered?: boolean } = {}) {
   return {
-    ...caseView(st, countyTime(plan), now),
+    ...caseFor(reader, plan, st, caseView(st, countyTime(plan), now), opts),
     handler_name: { zh: handlerName(plan, st.handler, 'zh'), en: handlerName(plan, st.handler, 'en') },
     /** Who approves an extension: the head of the handling unit (Art. 34). */
     head: headOf(plan, st.handler),
@@ -81,11 +85,11 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
       personal,
     );
 
-  const answer = (o: CaseOutcome) => {
+  const answer = (p: Principal, o: CaseOutcome, opts: { registered?: boolean } = {}) => {
     if (o.kind === 'not_found') throw notFound('case');
     if (o.kind === 'forbidden') throw new ApiError('forbidden', o.reason);
     if (o.kind === 'rejected') throw new ApiError('rejected', o.rejection.reason, { reason: o.rejection.code });
-    return presentCase(o.state, o.plan, s.clock());
+    return presentCase(p, o.state, o.plan, s.clock(), opts);
   };
 
   /** Loads a case the principal may see; an invisible case is "not found", so its existence does not leak. */
@@ -104,6 +108,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
         tags: ['cases'],
         summary: 'The work list: cases the user handles (or may see), nearest deadline first',
       },
+      config: { read: 'case' },
     },
     async (req) => {
       const p = principal(req);
@@ -112,7 +117,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
       const shown: ReturnType<typeof presentCase>[] = [];
       for (const st of states) {
         const plan = await s.plans.byDigest(st.plan.digest);
-        if (req.query.scope === 'mine' ? isHandler(p, st) : maySee(p, st, plan)) shown.push(presentCase(st, plan, now));
+        if (req.query.scope === 'mine' ? isHandler(p, st) : maySee(p, st, plan)) shown.push(presentCase(p, st, plan, now));
         if (shown.length === 500) break;
       }
       return shown;
@@ -122,21 +127,20 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
   r.post('/api/cases', { schema: { body: RegisterBody, tags: ['cases'], summary: 'Register a walk-in visit as a case' } }, async (req, reply) => {
     const p = principal(req);
     const { personal, ...rest } = req.body;
-    const view = answer(await run(p, null, { ...rest, do: 'register' } as CaseCommand, personal));
+    const view = answer(p, await run(p, null, { ...rest, do: 'register' } as CaseCommand, personal), { registered: true });
     reply.code(201);
     return view;
   });
 
-  r.get('/api/cases/:id', { schema: { params: IdParams, tags: ['cases'], summary: 'One case, its timeline and the actions open to the user' } }, async (req) => {
+  r.get('/api/cases/:id', { schema: { params: IdParams, tags: ['cases'], summary: 'One case, its timeline and the actions open to the user' }, config: { read: 'case' } }, async (req) => {
     const p = principal(req);
     const { st, plan } = await load(p, req.params.id);
-    const t = countyTime(plan);
     const events = await eventsRepository.ofStream(s.store.db, 'case', st.id);
     return {
-      ...presentCase(st, plan, s.clock()),
+      ...presentCase(p, st, plan, s.clock()),
       handler_of: isHandler(p, st),
       allowed: allowedCommands(p, st, plan, s.clock()),
-      events: events.map((e) => presentEvent(e, t)),
+      events: presentEvents(p, plan, events, { case: st }),
     };
   });
 
@@ -148,7 +152,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
       const command = req.body as CaseCommand;
       if (command.do === 'register') throw new ApiError('bad_request', 'use POST /api/cases to register a visit');
       await load(p, req.params.id);
-      return answer(await run(p, req.params.id, command));
+      return answer(p, await run(p, req.params.id, command));
     },
   );
 
@@ -156,6 +160,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     '/api/cases/:id/personal',
     {
       schema: { params: IdParams, querystring: z.object({ purpose: z.string().trim().min(1).max(200).default('case handling') }), tags: ['cases'], summary: "The petitioner's name and phone, for the case's handlers; every read is recorded" },
+      config: { read: 'case' },
     },
     async (req) => {
       const p = principal(req);

@@ -91,13 +91,36 @@ for (const dialect of DIALECTS) {
 
     it('every bundled scenario gives the same drill JSON as running it on the shipped plan file', async () => {
       const plan = loadPlanOrThrow();
+      // The discipline commission reads rehearsed accusations too; everyone else reads them withheld (below).
+      const discipline = await Client.as(t.app, 'discipline-commission.principal');
       for (const file of BUNDLED) {
         const loaded = loadScenario(join(SCENARIO_DIR, file), plan);
         if (!loaded.ok) throw new Error(`${file} does not load`);
-        const res = await staff.post('/api/drills', { scenario: file });
+        const res = await discipline.post('/api/drills', { scenario: file });
         expect(res.statusCode, file).toBe(200);
-        expect(res.json().drill, file).toEqual(drillJson(runDrill(loaded.scenario, plan)));
+        const expected = drillJson(runDrill(loaded.scenario, plan));
+        // An accusation against the discipline commission itself is withheld from it too.
+        const accused = expected.incident?.category === 'accusation' && expected.incident.units.includes('discipline-commission');
+        const text = JSON.stringify(expected);
+        const shown = accused ? text.split(JSON.stringify(expected.incident!.matter).slice(1, -1)).join('检举控告类事项,内容仅纪检监察机关可见') : text;
+        expect(res.json().drill, file).toEqual(JSON.parse(shown));
       }
+    });
+
+    it("withholds a rehearsed accusation's text from everyone but the discipline organs, in the report, its texts and its source", async () => {
+      const file = 'accusation-routed-to-discipline-commission.yaml';
+      const loaded = loadScenario(join(SCENARIO_DIR, file), loadPlanOrThrow());
+      if (!loaded.ok) throw new Error(`${file} does not load`);
+      const matter = drillJson(runDrill(loaded.scenario, loadPlanOrThrow())).incident!.matter;
+      const run = await staff.post('/api/drills', { scenario: file });
+      expect(run.body).not.toContain(matter);
+      expect(run.json().drill.incident.matter).toBe('检举控告类事项,内容仅纪检监察机关可见');
+      const saved = (await staff.post('/api/drills/reports', { scenario: file })).json();
+      for (const url of [`/api/drills/reports/${saved.id}`, `/api/drills/reports/${saved.id}/download`, `/api/drills/reports/${saved.id}/download?format=text&lang=zh`, '/api/drills/reports']) {
+        expect((await staff.get(url)).body, url).not.toContain(matter);
+      }
+      const discipline = await Client.as(t.app, 'discipline-commission.principal');
+      expect((await discipline.get(`/api/drills/reports/${saved.id}`)).body).toContain(matter);
     });
 
     it('answers with a readable timeline on the virtual clock and a compliance summary', async () => {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { LIMITS, ShortText } from '../../engine/limits.js';
 import { drillJson } from '../../drill/drill.report.js';
 import { complianceSummary, drillTimeline } from '../../drill/drill.review.js';
 import { runDrill } from '../../drill/drill.runner.js';
@@ -14,6 +15,8 @@ import { formatInstant } from '../../engine/time.js';
 import { DAY } from '../../plan/duration.js';
 import type { Plan } from '../../plan/plan.js';
 import type { DrillReportsTable } from '../../store/schema.js';
+import type { Reader } from '../auth/permissions.js';
+import { withhold, withheldMatters } from '../auth/visibility.js';
 import { countyTime, principal, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 
@@ -22,12 +25,11 @@ export const SCENARIO_DIR = fileURLToPath(new URL('../../../scenarios/', import.
 
 /** Longest virtual span a drill may cover through the API: a rehearsal, not a batch job. */
 const MAX_SPAN = 31 * DAY;
-const MAX_SOURCE = 200_000;
 
-const Bundled = z.strictObject({ scenario: z.string().min(1).max(200).describe('file name of a bundled scenario, e.g. crowd-grows-at-residence.yaml') });
+const Bundled = z.strictObject({ scenario: ShortText.min(1).describe('file name of a bundled scenario, e.g. crowd-grows-at-residence.yaml') });
 const Uploaded = z.strictObject({
-  source: z.string().min(1).max(MAX_SOURCE).describe('scenario YAML (contract §3)'),
-  name: z.string().min(1).max(200).optional().describe('file name used in located errors'),
+  source: z.string().min(1).max(LIMITS.yaml).describe('scenario YAML (contract §3)'),
+  name: ShortText.min(1).optional().describe('file name used in located errors'),
 });
 const RunBody = z.union([Bundled, Uploaded]);
 const Digest = z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('the plan digest the drill was seen with; saving refuses when the active plan has changed since');
@@ -107,7 +109,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     return { plan, file, source, origin, ...drillResult(scenario, plan, origin) };
   };
 
-  r.get('/api/drills/scenarios', { schema: { tags: ['drills'], summary: 'The bundled drill scenarios: file, name, description, step count, and whether they fit the active plan' } }, async (req) => {
+  r.get('/api/drills/scenarios', { config: { read: 'drill' }, schema: { tags: ['drills'], summary: 'The bundled drill scenarios: file, name, description, step count, and whether they fit the active plan' } }, async (req) => {
     principal(req);
     const plan = await s.plans.current();
     return bundledFiles().map((file) => {
@@ -124,7 +126,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     });
   });
 
-  r.get('/api/drills/scenarios/:file', { schema: { params: z.object({ file: z.string().min(1).max(200) }), tags: ['drills'], summary: 'The YAML of one bundled scenario' } }, async (req, reply) => {
+  r.get('/api/drills/scenarios/:file', { config: { read: 'drill' }, schema: { params: z.object({ file: z.string().min(1).max(200) }), tags: ['drills'], summary: 'The YAML of one bundled scenario' } }, async (req, reply) => {
     principal(req);
     const file = bundledFiles().find((f) => f === req.params.file);
     if (!file) throw notFound(`bundled scenario "${req.params.file}"`);
@@ -133,8 +135,9 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
   });
 
   r.post('/api/drills', { schema: { body: RunBody, tags: ['drills'], summary: 'Run a bundled or uploaded scenario against the active plan on a virtual clock; nothing is recorded' } }, async (req) => {
-    principal(req);
-    return (await runInput(req.body)).body;
+    const p = principal(req);
+    const done = await runInput(req.body);
+    return redact(done.body, secretsOf(p, done.plan, done.body));
   });
 
   r.post('/api/drills/reports', { schema: { body: SaveBody, tags: ['drills'], summary: 'Run a scenario again and save its report (a rehearsal, never counted in accountability)' } }, async (req, reply) => {
@@ -162,28 +165,36 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     };
     await s.store.db.insertInto('drill_reports').values(row).execute();
     reply.code(201);
-    return present(row, countyTime(done.plan));
+    return redact(present(row, countyTime(done.plan)), secretsOf(p, done.plan, done.body));
   });
 
-  r.get('/api/drills/reports', { schema: { tags: ['drills'], summary: 'Saved drill reports, newest first (at most 200)' } }, async (req) => {
-    principal(req);
-    const t = countyTime(await s.plans.current());
+  r.get('/api/drills/reports', { config: { read: 'drill' }, schema: { tags: ['drills'], summary: 'Saved drill reports, newest first (at most 200)' } }, async (req) => {
+    const p = principal(req);
+    const plan = await s.plans.current();
+    const t = countyTime(plan);
     const rows = await s.store.db.selectFrom('drill_reports').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(200).execute();
-    return rows.map((row) => present(row, t));
+    return rows.map((row) => {
+      const report = JSON.parse(row.report) as DrillResult;
+      return redact(present(row, t), secretsOf(p, plan, report));
+    });
   });
 
-  r.get('/api/drills/reports/:id', { schema: { params: IdParams, tags: ['drills'], summary: 'One saved drill report with its scenario source' } }, async (req) => {
-    principal(req);
+  r.get('/api/drills/reports/:id', { config: { read: 'drill' }, schema: { params: IdParams, tags: ['drills'], summary: 'One saved drill report with its scenario source' } }, async (req) => {
+    const p = principal(req);
     const row = await reportRow(req.params.id);
-    return { ...present(row, countyTime(await s.plans.current())), source: row.source, report: JSON.parse(row.report) as DrillResult };
+    const plan = await s.plans.current();
+    const report = JSON.parse(row.report) as DrillResult;
+    const secrets = secretsOf(p, plan, report);
+    return { ...redact(present(row, countyTime(plan)), secrets), source: withhold(row.source, secrets), report: redact(report, secrets) };
   });
 
   r.get(
     '/api/drills/reports/:id/download',
-    { schema: { params: IdParams, querystring: DownloadQuery, tags: ['drills'], summary: 'Download a saved drill report: JSON (format=json) or the readable text (format=text, lang=zh|en)' } },
+    { config: { read: 'drill' }, schema: { params: IdParams, querystring: DownloadQuery, tags: ['drills'], summary: 'Download a saved drill report: JSON (format=json) or the readable text (format=text, lang=zh|en)' } },
     async (req, reply) => {
-      principal(req);
+      const p = principal(req);
       const row = await reportRow(req.params.id);
+      const secrets = secretsOf(p, await s.plans.current(), JSON.parse(row.report) as DrillResult);
       const { format, lang } = req.query;
       const base = `drill-${row.scenario_file.replace(/\.ya?ml$/i, '')}-${row.id.slice(0, 8)}`;
       const name = format === 'json' ? `${base}.json` : `${base}.${lang}.txt`;
@@ -191,7 +202,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
       reply
         .header('content-type', format === 'json' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8')
         .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`);
-      return format === 'json' ? `${JSON.stringify(JSON.parse(row.report), null, 2)}\n` : lang === 'zh' ? row.text_zh : row.text_en;
+      return format === 'json' ? `${JSON.stringify(redact(JSON.parse(row.report), secrets), null, 2)}\n` : withhold(lang === 'zh' ? row.text_zh : row.text_en, secrets);
     },
   );
 
@@ -200,6 +211,19 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     if (!row) throw notFound(`drill report ${id}`);
     return row;
   }
+}
+
+/** An accusation's text in a rehearsal, when the reader may not read it (the visibility policy). */
+function secretsOf(p: Reader, plan: Plan, body: DrillResult): string[] {
+  const incident = body.drill.incident;
+  return incident ? withheldMatters(p, plan, [incident]) : [];
+}
+
+/** A value with the secrets withheld from every text in it. */
+function redact<T>(value: T, secrets: readonly string[]): T {
+  if (!secrets.length) return value;
+  // Inside JSON text a secret appears escaped.
+  return JSON.parse(withhold(JSON.stringify(value), secrets.map((x) => JSON.stringify(x).slice(1, -1)))) as T;
 }
 
 /** A saved report's metadata and compliance summary as the API shows it; `t` formats real times. */

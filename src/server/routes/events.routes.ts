@@ -2,17 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventsRepository } from '../../store/events.repository.js';
-import type { EventRow } from '../../store/schema.js';
-import { countyTime, inFeed, presentEvent, principal, type Services } from '../context.js';
+import { presentFeed, principal, type Services } from '../context.js';
+import { readBatch, type Batch } from '../event.hub.js';
 
 /** The event log: a page after a sequence number, and the live stream (Server-Sent Events). */
 export function eventRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-
-  const present = async (rows: EventRow[]) => {
-    const t = countyTime(await s.plans.current());
-    return rows.filter(inFeed).map((row) => presentEvent(row, t));
-  };
 
   r.get(
     '/api/events',
@@ -20,12 +15,13 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
       schema: {
         querystring: z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(5000).default(1000) }),
         tags: ['events'],
-        summary: 'Events after a sequence number, in order',
+        summary: 'Events after a sequence number, in order: those the user may see (case events are read with their case)',
       },
+      config: { read: 'feed' },
     },
     async (req) => {
-      principal(req);
-      return present(await eventsRepository.after(s.store.db, req.query.after, req.query.limit));
+      const p = principal(req);
+      return presentFeed(p, await s.plans.current(), await readBatch(s.store, req.query.after, req.query.limit)).map((e) => e.event);
     },
   );
 
@@ -35,16 +31,23 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
       schema: {
         querystring: z.object({ after: z.coerce.number().int().min(0).optional() }),
         tags: ['events'],
-        summary: 'Live events (text/event-stream); each `id:` is the sequence number; reconnect with Last-Event-ID',
+        summary:
+          'Live events (text/event-stream); each `id:` is the sequence number; reconnect with Last-Event-ID. A position beyond the log (a restored backup) gets a `reset` event with the head, then live events',
       },
+      config: { read: 'feed' },
     },
     async (req, reply) => {
-      principal(req);
+      const p = principal(req);
       const header = req.headers['last-event-id'];
       const raw = (Array.isArray(header) ? header[0] : header)?.trim();
       const resume = raw && /^\d+$/.test(raw) ? Number(raw) : null;
       let sent = resume ?? req.query.after ?? s.hub.position;
-      const t = countyTime(await s.plans.current());
+      const plan = await s.plans.current();
+      // A client further along than the log (the database was restored from a backup) would
+      // wait in silence for sequence numbers that were reissued: it is told to start over.
+      const head = Math.max(s.hub.position, (await eventsRepository.head(s.store.db)).seq);
+      const reset = sent > head;
+      if (reset) sent = head;
 
       reply.hijack();
       const res = reply.raw;
@@ -55,22 +58,20 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
         'x-accel-buffering': 'no',
       });
       res.write('retry: 2000\n\n');
+      if (reset) res.write(`event: reset\ndata: ${JSON.stringify({ head })}\n\n`);
 
       // Live rows that arrive while the backlog is read wait in `buffer`; nothing is sent twice.
       let backlogDone = false;
-      const buffer: EventRow[] = [];
-      const write = (rows: EventRow[]) => {
+      const buffer: Batch[] = [];
+      const write = (batch: Batch) => {
+        const fresh = { rows: batch.rows.filter((row) => Number(row.seq) > sent), risks: batch.risks };
+        if (!fresh.rows.length) return;
+        sent = Number(fresh.rows.at(-1)!.seq);
         let out = '';
-        for (const row of rows) {
-          const seq = Number(row.seq);
-          if (seq <= sent) continue;
-          sent = seq;
-          if (!inFeed(row)) continue;
-          out += `id: ${seq}\ndata: ${JSON.stringify(presentEvent(row, t))}\n\n`;
-        }
+        for (const e of presentFeed(p, plan, fresh)) out += `id: ${e.seq}\ndata: ${JSON.stringify(e.event)}\n\n`;
         if (out) res.write(out);
       };
-      const unsubscribe = s.hub.subscribe((rows) => (backlogDone ? write(rows) : buffer.push(...rows)));
+      const unsubscribe = s.hub.subscribe((batch) => (backlogDone ? write(batch) : buffer.push(batch)));
       const heartbeat = setInterval(() => res.write(`: heartbeat ${Date.now()}\n\n`), s.heartbeatMs);
       const untrack = s.hub.track(() => res.end());
       const close = () => {
@@ -81,13 +82,13 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
       req.raw.on('close', close);
       try {
         for (;;) {
-          const rows = await eventsRepository.after(s.store.db, sent, 1000);
-          if (!rows.length) break;
-          write(rows);
+          const batch = await readBatch(s.store, sent, 1000);
+          if (!batch.rows.length) break;
+          write(batch);
         }
       } finally {
         backlogDone = true;
-        write(buffer.splice(0));
+        for (const batch of buffer.splice(0)) write(batch);
       }
     },
   );

@@ -3,9 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { COMMAND_SHAPES, CommandSchema, type Command } from '../../engine/commands.js';
 import { incidentsRepository } from '../../store/incidents.repository.js';
-import { mayIssue } from '../auth/permissions.js';
+import { mayIssue, type Reader } from '../auth/permissions.js';
 import type { Actor, Outcome } from '../command.processor.js';
-import { presentIncident, principal, type Services } from '../context.js';
+import { presentIncident, presentIncidents, principal, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 
 /** The body of POST /api/incidents: a `report` command (`do` may be left out). */
@@ -23,16 +23,16 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
       return { userId: p.userId, username: p.username, role: permission.role, onBehalf: permission.onBehalf };
     });
 
-  const answer = (outcome: Outcome) => {
+  const answer = async (p: Reader, outcome: Outcome) => {
     if (outcome.kind === 'not_found') throw notFound('incident');
     if (outcome.kind === 'forbidden') throw new ApiError('forbidden', outcome.reason);
     if (outcome.kind === 'rejected') {
       throw new ApiError('rejected', outcome.rejection.reason, {
         reason: outcome.rejection.code,
-        incident: outcome.state ? presentIncident(outcome.state, outcome.plan) : null,
+        incident: outcome.state ? await presentIncident(s.store.db, p, outcome.state, outcome.plan) : null,
       });
     }
-    return presentIncident(outcome.state, outcome.plan);
+    return presentIncident(s.store.db, p, outcome.state, outcome.plan);
   };
 
   r.post('/api/incidents', { schema: { body: ReportBody, tags: ['incidents'], summary: 'Report an incident (a `report` command)' } }, async (req, reply) => {
@@ -44,7 +44,7 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
       const unknown = command.units.find((u) => !plan.units.has(u));
       if (unknown) throw new ApiError('bad_request', `unknown unit "${unknown}"`);
     }
-    const view = answer(await run(p, null, command));
+    const view = await answer(p, await run(p, null, command));
     reply.code(201);
     return view;
   });
@@ -57,24 +57,24 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
       const command = req.body as Command;
       if (command.do === 'report') throw new ApiError('bad_request', 'use POST /api/incidents to report an incident');
       if (command.do === 'attach') throw new ApiError('bad_request', 'send evidence with POST /api/incidents/:id/attachments');
-      return answer(await run(p, req.params.id, command));
+      return answer(p, await run(p, req.params.id, command));
     },
   );
 
   r.get(
     '/api/incidents',
-    { schema: { querystring: z.object({ status: z.enum(['open', 'cleared', 'closed']).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }), tags: ['incidents'], summary: 'Incidents, newest first' } },
+    { schema: { querystring: z.object({ status: z.enum(['open', 'cleared', 'closed']).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }), tags: ['incidents'], summary: 'Incidents, newest first' }, config: { read: 'incident' } },
     async (req) => {
-      principal(req);
+      const p = principal(req);
       const states = await incidentsRepository.list(s.store.db, req.query);
-      return Promise.all(states.map(async (st) => presentIncident(st, await s.plans.byDigest(st.plan.digest))));
+      return presentIncidents(s.store.db, p, await Promise.all(states.map(async (state) => ({ state, plan: await s.plans.byDigest(state.plan.digest) }))));
     },
   );
 
-  r.get('/api/incidents/:id', { schema: { params: IdParams, tags: ['incidents'], summary: 'One incident' } }, async (req) => {
-    principal(req);
+  r.get('/api/incidents/:id', { schema: { params: IdParams, tags: ['incidents'], summary: 'One incident' }, config: { read: 'incident' } }, async (req) => {
+    const p = principal(req);
     const row = await incidentsRepository.get(s.store.db, req.params.id);
     if (!row) throw notFound(`incident ${req.params.id}`);
-    return presentIncident(row.state, await s.plans.byDigest(row.digest));
+    return presentIncident(s.store.db, p, row.state, await s.plans.byDigest(row.digest));
   });
 }

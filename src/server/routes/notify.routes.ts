@@ -7,6 +7,7 @@ import type { NotificationBody } from '../../notify/channels/channel.js';
 import { outbox, type DeliveryAttemptRow, type OutboxRow } from '../../notify/outbox.js';
 import { incidentsRepository } from '../../store/incidents.repository.js';
 import { FailureLimiter } from '../auth/limiter.js';
+import { withhold, withheldMatters } from '../auth/visibility.js';
 import type { Actor } from '../command.processor.js';
 import { countyTime, presentIncident, principal, requireAdmin, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
@@ -49,7 +50,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
   };
 
   /** An outbox row as the API shows it; addresses (phones, e-mails) only to administrators. */
-  const present = (m: OutboxRow, t: (ms: number) => string, attempts: DeliveryAttemptRow[] | null, names: ReadonlyMap<string, string>, admin: boolean) => {
+  const present = (m: OutboxRow, t: (ms: number) => string, attempts: DeliveryAttemptRow[] | null, names: ReadonlyMap<string, string>, admin: boolean, secrets: readonly string[] = []) => {
     const body = JSON.parse(m.body) as NotificationBody;
     return {
       id: m.id,
@@ -58,8 +59,8 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
       recipient: m.recipient,
       recipient_name: names.get(m.recipient) ?? null,
       ...(admin ? { address: m.address } : {}),
-      subject: m.subject,
-      text: body.text,
+      subject: m.subject === null ? null : withhold(m.subject, secrets),
+      text: withhold(body.text, secrets),
       role: typeof body.data?.role === 'string' ? body.data.role : null,
       event: typeof body.data?.event === 'string' ? body.data.event : null,
       source: m.source_stream ? { stream: m.source_stream, id: m.source_id, seq: m.source_seq === null ? null : Number(m.source_seq) } : null,
@@ -79,32 +80,39 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
     return new Map(people.map((p) => [p.id, p.name]));
   };
 
-  r.get('/api/my/inbox', { schema: { tags: ['notifications'], summary: 'My in-app notifications, newest first' } }, async (req) => {
+  r.get('/api/my/inbox', { config: { read: 'self' }, schema: { tags: ['notifications'], summary: 'My in-app notifications, newest first' } }, async (req) => {
     const p = principal(req);
     const personId = await personOf(p.userId);
     if (!personId) return [];
-    const t = countyTime(await s.plans.current());
-    return (await outbox.inbox(s.store.db, personId)).map((m) => {
+    const plan = await s.plans.current();
+    const t = countyTime(plan);
+    const rows = await outbox.inbox(s.store.db, personId);
+    // Texts written before accusations were kept out of messages are withheld here too.
+    const incidents = await incidentsRepository.many(s.store.db, rows.filter((m) => m.source_stream === 'incident' && m.source_id).map((m) => m.source_id!));
+    const secrets = withheldMatters(p, plan, [...incidents.values()].map((i) => i.state));
+    return rows.map((m) => {
       const body = JSON.parse(m.body) as NotificationBody;
-      return { ...present(m, t, null, new Map(), false), ...(body.link ? { link: body.link } : {}) };
+      return { ...present(m, t, null, new Map(), false, secrets), ...(body.link ? { link: body.link } : {}) };
     });
   });
 
   r.get(
     '/api/incidents/:id/deliveries',
-    { schema: { params: IdParams, tags: ['notifications'], summary: "Every notification an incident caused (summons, alerts, approval requests), each with its delivery attempts" } },
+    { config: { read: 'incident' }, schema: { params: IdParams, tags: ['notifications'], summary: "Every notification an incident caused (summons, alerts, approval requests), each with its delivery attempts" } },
     async (req) => {
       const p = principal(req);
       const row = await incidentsRepository.get(s.store.db, req.params.id);
       if (!row) throw notFound(`incident ${req.params.id}`);
-      const t = countyTime(await s.plans.byDigest(row.digest));
+      const plan = await s.plans.byDigest(row.digest);
+      const t = countyTime(plan);
       const rows = await outbox.bySource(s.store.db, 'incident', req.params.id);
       const [attempts, names] = await Promise.all([attemptsOf(rows), namesOf(rows)]);
-      return rows.map((m) => present(m, t, attempts.get(m.id) ?? [], names, p.admin));
+      const secrets = withheldMatters(p, plan, [row.state]);
+      return rows.map((m) => present(m, t, attempts.get(m.id) ?? [], names, p.admin, secrets));
     },
   );
 
-  r.get('/api/admin/dead-letters', { schema: { tags: ['notifications'], summary: 'Notifications given up after their last attempt (administrators)' } }, async (req) => {
+  r.get('/api/admin/dead-letters', { config: { read: 'admin' }, schema: { tags: ['notifications'], summary: 'Notifications given up after their last attempt (administrators)' } }, async (req) => {
     requireAdmin(req);
     const t = countyTime(await s.plans.current());
     const rows = await outbox.dead(s.store.db, 200);
@@ -150,7 +158,9 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
     const plan = await s.plans.byDigest(row.digest);
     const t = countyTime(plan);
     const person = await s.store.db.selectFrom('people').select(['name']).where('id', '=', claims.personId).executeTakeFirst();
-    const view = presentIncident(row.state, plan);
+    // The holder of the link reads as the one role it was sent to.
+    const reader = { admin: false, roles: [claims.role] };
+    const view = await presentIncident(s.store.db, reader, row.state, plan);
     const summons = view.summons.find((x) => x.role === claims.role) ?? null;
     const venue = plan.org.venues.find((v) => v.id === row.state.venue)?.name ?? { zh: row.state.venue, en: row.state.venue };
     return {
@@ -158,13 +168,13 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
       person: { id: claims.personId, name: person?.name ?? null },
       role: claims.role,
       role_name: { zh: roleName(plan, claims.role, 'zh'), en: roleName(plan, claims.role, 'en') },
-      incident: { id: row.state.id, venue: row.state.venue, venue_name: venue, matter: row.state.matter, headcount: row.state.headcount, status: row.state.status },
+      incident: { id: row.state.id, venue: row.state.venue, venue_name: venue, matter: view.incident.matter, matter_withheld: view.incident.matter_withheld, headcount: row.state.headcount, status: row.state.status },
       summons,
       expires_at: t(expiresAt),
     };
   };
 
-  r.get('/api/ack/:token', { schema: { params: TokenParams, tags: ['notifications'], summary: 'What an acknowledgement link is for (public; the token is the credential)', security: [] } }, async (req, reply) => {
+  r.get('/api/ack/:token', { config: { read: 'link' }, schema: { params: TokenParams, tags: ['notifications'], summary: 'What an acknowledgement link is for (public; the token is the credential)', security: [] } }, async (req, reply) => {
     const { claims, expiresAt } = await check(req, reply, req.params.token);
     return describeLink(claims, expiresAt);
   });
@@ -193,7 +203,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
       if (outcome.kind === 'not_found') throw notFound('incident');
       if (outcome.kind === 'forbidden') throw new ApiError('forbidden', outcome.reason);
       if (outcome.kind === 'rejected') throw new ApiError('rejected', outcome.rejection.reason, { reason: outcome.rejection.code });
-      const view = presentIncident(outcome.state, outcome.plan);
+      const view = await presentIncident(s.store.db, { admin: false, roles: [claims.role] }, outcome.state, outcome.plan);
       const next = outcome.kind === 'accepted' ? got.next : null;
       const base = s.notify.publicUrl();
       return {

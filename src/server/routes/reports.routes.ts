@@ -74,12 +74,12 @@ export function reportRoutes(app: FastifyInstance, s: Services): void {
     return `${t(p.from)}_${t(p.to - 1)}`;
   };
 
-  r.get('/api/reports/accountability', { schema: { querystring: PeriodQuery, tags: ['reports'], summary: 'Accountability figures of a period, optionally of one unit' } }, async (req) => {
+  r.get('/api/reports/accountability', { config: { read: 'reports' }, schema: { querystring: PeriodQuery, tags: ['reports'], summary: 'Accountability figures of a period, optionally of one unit' } }, async (req) => {
     const plan = await readable(req);
     return accountabilityReport(await report(plan, periodOf(plan, req.query), req.query.unit ?? null));
   });
 
-  r.get('/api/reports/accountability.xlsx', { schema: { querystring: PeriodQuery, tags: ['reports'], summary: 'The accountability report as an XLSX workbook (one sheet per table)' } }, async (req, reply) => {
+  r.get('/api/reports/accountability.xlsx', { config: { read: 'reports' }, schema: { querystring: PeriodQuery, tags: ['reports'], summary: 'The accountability report as an XLSX workbook (one sheet per table)' } }, async (req, reply) => {
     const plan = await readable(req);
     const period = periodOf(plan, req.query);
     const tables = accountabilityTables(accountabilityReport(await report(plan, period, req.query.unit ?? null)), req.query.lang ?? 'zh');
@@ -89,7 +89,7 @@ export function reportRoutes(app: FastifyInstance, s: Services): void {
 
   r.get(
     '/api/reports/accountability.csv',
-    { schema: { querystring: PeriodQuery.extend({ table: z.enum(TABLES).optional().describe('which table; default `units`') }), tags: ['reports'], summary: 'One table of the accountability report as CSV (UTF-8 with BOM)' } },
+    { config: { read: 'reports' }, schema: { querystring: PeriodQuery.extend({ table: z.enum(TABLES).optional().describe('which table; default `units`') }), tags: ['reports'], summary: 'One table of the accountability report as CSV (UTF-8 with BOM)' } },
     async (req, reply) => {
       const plan = await readable(req);
       const period = periodOf(plan, req.query);
@@ -102,7 +102,7 @@ export function reportRoutes(app: FastifyInstance, s: Services): void {
 
   r.get(
     '/api/reports/notice',
-    { schema: { querystring: PeriodQuery.omit({ unit: true, lang: true }).extend({ format: z.enum(['json', 'text']).optional() }), tags: ['reports'], summary: 'Draft notice (通报) of the units late or missing in a period: text in Chinese and its figures' } },
+    { config: { read: 'reports' }, schema: { querystring: PeriodQuery.omit({ unit: true, lang: true }).extend({ format: z.enum(['json', 'text']).optional() }), tags: ['reports'], summary: 'Draft notice (通报) of the units late or missing in a period: text in Chinese and its figures' } },
     async (req, reply) => {
       const plan = await readable(req);
       const period = periodOf(plan, req.query);
@@ -119,16 +119,16 @@ export function reportRoutes(app: FastifyInstance, s: Services): void {
     return { year, table: assessment({ ...input, year }) };
   };
 
-  r.get('/api/reports/assessment', { schema: { querystring: YearQuery, tags: ['reports'], summary: 'Year-end petition assessment (年终信访考核): one row per unit' } }, async (req) => (await yearly(req, req.query)).table);
+  r.get('/api/reports/assessment', { config: { read: 'reports' }, schema: { querystring: YearQuery, tags: ['reports'], summary: 'Year-end petition assessment (年终信访考核): one row per unit' } }, async (req) => (await yearly(req, req.query)).table);
 
-  r.get('/api/reports/assessment.xlsx', { schema: { querystring: YearQuery, tags: ['reports'], summary: 'The year-end assessment as XLSX' } }, async (req, reply) => {
+  r.get('/api/reports/assessment.xlsx', { config: { read: 'reports' }, schema: { querystring: YearQuery, tags: ['reports'], summary: 'The year-end assessment as XLSX' } }, async (req, reply) => {
     const { year, table } = await yearly(req, req.query);
     const lang = req.query.lang ?? 'zh';
     file(reply, `yingji-assessment-${year}.xlsx`, XLSX);
     return toXlsx([assessmentTable(table, lang)], lang, new Date(s.clock()));
   });
 
-  r.get('/api/reports/assessment.csv', { schema: { querystring: YearQuery, tags: ['reports'], summary: 'The year-end assessment as CSV (UTF-8 with BOM)' } }, async (req, reply) => {
+  r.get('/api/reports/assessment.csv', { config: { read: 'reports' }, schema: { querystring: YearQuery, tags: ['reports'], summary: 'The year-end assessment as CSV (UTF-8 with BOM)' } }, async (req, reply) => {
     const { year, table } = await yearly(req, req.query);
     file(reply, `yingji-assessment-${year}.csv`, 'text/csv; charset=utf-8');
     return toCsv(assessmentTable(table, req.query.lang ?? 'zh'), req.query.lang ?? 'zh');

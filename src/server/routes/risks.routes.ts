@@ -11,7 +11,7 @@ import { eventsRepository } from '../../store/events.repository.js';
 import { risksRepository } from '../../store/risks.repository.js';
 import { maySeeRisk, mayIssueRisk, oversees, usesRegister } from '../auth/risk.access.js';
 import type { Principal } from '../auth/permissions.js';
-import { countyTime, presentEvent, principal, type Services } from '../context.js';
+import { countyTime, presentEvents, principal, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 import type { RiskOutcome } from '../risk.processor.js';
 
@@ -84,7 +84,7 @@ export function riskRoutes(app: FastifyInstance, s: Services): void {
 
   r.get(
     '/api/risks',
-    { schema: { querystring: ListQuery, tags: ['risks'], summary: 'The early-warning register: highest level first, then the nearest review' } },
+    { config: { read: 'risk' }, schema: { querystring: ListQuery, tags: ['risks'], summary: 'The early-warning register: highest level first, then the nearest review' } },
     async (req) => {
       const p = principal(req);
       const plan = await s.plans.current();
@@ -106,7 +106,7 @@ export function riskRoutes(app: FastifyInstance, s: Services): void {
 
   r.get(
     '/api/risks/alerts',
-    { schema: { tags: ['risks'], summary: 'Open signs of a coming petition and overdue reviews the user may see, for the board' } },
+    { config: { read: 'risk' }, schema: { tags: ['risks'], summary: 'Open signs of a coming petition and overdue reviews the user may see, for the board' } },
     async (req) => {
       const p = principal(req);
       const plan = await s.plans.current();
@@ -127,15 +127,14 @@ export function riskRoutes(app: FastifyInstance, s: Services): void {
     return view;
   });
 
-  r.get('/api/risks/:id', { schema: { params: IdParams, tags: ['risks'], summary: 'One matter, its timeline and the actions open to the user' } }, async (req) => {
+  r.get('/api/risks/:id', { schema: { params: IdParams, tags: ['risks'], summary: 'One matter, its timeline and the actions open to the user' }, config: { read: 'risk' } }, async (req) => {
     const p = principal(req);
     const { st, plan } = await load(p, req.params.id);
-    const t = countyTime(plan);
     const events = await eventsRepository.ofStream(s.store.db, 'risk', st.id);
     return {
       ...presentRisk(st, plan),
       allowed: allowedCommands(p, st, plan, s.clock()),
-      events: events.map((e) => presentEvent(e, t)),
+      events: presentEvents(p, plan, events, { risk: st }),
     };
   });
 

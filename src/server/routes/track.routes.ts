@@ -42,7 +42,7 @@ export function trackRoutes(app: FastifyInstance, s: Services): void {
     };
   };
 
-  r.get('/api/track/:code', { schema: { params: CodeParams, tags: ['track'], summary: "A case's public status by tracking code" } }, async (req, reply) =>
+  r.get('/api/track/:code', { config: { read: 'tracking' }, schema: { params: CodeParams, tags: ['track'], summary: "A case's public status by tracking code" } }, async (req, reply) =>
     present(await find(req, reply, req.params.code)),
   );
 

@@ -5,10 +5,11 @@ import type { Command } from '../../engine/commands.js';
 import { decide } from '../../engine/incident.decider.js';
 import type { IncidentState } from '../../engine/incident.state.js';
 import type { Plan } from '../../plan/plan.js';
+import { casesRepository } from '../../store/cases.repository.js';
 import { eventsRepository } from '../../store/events.repository.js';
 import { incidentsRepository } from '../../store/incidents.repository.js';
 import { mayIssue, type Principal } from '../auth/permissions.js';
-import { countyTime, presentEvent, presentIncident, principal, type Services } from '../context.js';
+import { presentEvents, presentIncident, principal, type Services } from '../context.js';
 import { notFound } from '../errors.js';
 
 /**
@@ -61,28 +62,30 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const Id = z.object({ id: z.string().min(1).max(100) });
 
-  r.get('/api/incidents/:id/events', { schema: { params: Id, tags: ['incidents'], summary: "An incident's events in order: its timeline" } }, async (req) => {
-    principal(req);
+  r.get('/api/incidents/:id/events', { schema: { params: Id, tags: ['incidents'], summary: "An incident's events in order: its timeline" }, config: { read: 'incident' } }, async (req) => {
+    const p = principal(req);
     const row = await incidentsRepository.get(s.store.db, req.params.id);
     if (!row) throw notFound(`incident ${req.params.id}`);
-    const t = countyTime(await s.plans.byDigest(row.digest));
-    return (await eventsRepository.ofStream(s.store.db, 'incident', req.params.id)).map((e) => presentEvent(e, t));
+    const cases = await casesRepository.many(s.store.db, row.state.cases.map((c) => c.id));
+    const forwardedTo = [...cases.values()].flatMap((c) => c.forwards.map((f) => f.to));
+    return presentEvents(p, await s.plans.byDigest(row.digest), await eventsRepository.ofStream(s.store.db, 'incident', req.params.id), { forwardedTo });
   });
 
-  r.get('/api/incidents/:id/allowed', { schema: { params: Id, tags: ['incidents'], summary: 'What the signed-in user may do on this incident now' } }, async (req) => {
+  r.get('/api/incidents/:id/allowed', { schema: { params: Id, tags: ['incidents'], summary: 'What the signed-in user may do on this incident now' }, config: { read: 'incident' } }, async (req) => {
     const p = principal(req);
     const row = await incidentsRepository.get(s.store.db, req.params.id);
     if (!row) throw notFound(`incident ${req.params.id}`);
     return allowedFor(p, row.state, await s.plans.byDigest(row.digest), s.clock());
   });
 
-  r.get('/api/my/summons', { schema: { tags: ['work'], summary: 'Summons of the roles I hold, on incidents not closed, nearest deadline first' } }, async (req) => {
+  r.get('/api/my/summons', { schema: { tags: ['work'], summary: 'Summons of the roles I hold, on incidents not closed, nearest deadline first' }, config: { read: 'incident' } }, async (req) => {
     const p = principal(req);
     const out = [];
     for (const state of await incidentsRepository.list(s.store.db, { limit: 1000 })) {
       if (state.status === 'closed' && state.summons.every((x) => x.arrivedAt !== null || x.status === 'missed')) continue;
+      if (!state.summons.some((x) => p.roles.includes(x.role))) continue;
       const plan = await s.plans.byDigest(state.plan.digest);
-      const view = presentIncident(state, plan);
+      const view = await presentIncident(s.store.db, p, state, plan);
       for (const summons of view.summons) {
         if (!p.roles.includes(summons.role)) continue;
         out.push({ incident: view.incident, summons, lingering: state.lingering, responsible: state.units.some((u) => summons.role === `${u}/${plan.summonPosition}`) });
@@ -91,12 +94,13 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
     return out.sort((a, b) => Date.parse(a.summons.deadline) - Date.parse(b.summons.deadline));
   });
 
-  r.get('/api/approvals', { schema: { tags: ['work'], summary: 'Major measures awaiting a decision, and measures taken without approval' } }, async (req) => {
+  r.get('/api/approvals', { schema: { tags: ['work'], summary: 'Major measures awaiting a decision, and measures taken without approval' }, config: { read: 'incident' } }, async (req) => {
     const p = principal(req);
     const out = [];
     for (const state of await incidentsRepository.list(s.store.db, { limit: 1000 })) {
+      if (!state.measures.some((m) => m.major && m.approvedAt === null && m.declinedAt === null)) continue;
       const plan = await s.plans.byDigest(state.plan.digest);
-      const view = presentIncident(state, plan);
+      const view = await presentIncident(s.store.db, p, state, plan);
       for (const m of view.measures) {
         if (!m.major || m.approved_at !== null || m.declined_at !== null) continue;
         out.push({ incident: view.incident, measure: m, evidence: view.evidence, notes: notesOf(state), approve_as: p.roles.filter((r) => plan.approvers.has(r)) });

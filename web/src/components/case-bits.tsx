@@ -3,7 +3,6 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { handlerName } from '../../../src/i18n/describe';
 import type { Lang } from '../../../src/i18n/messages';
-import { get } from '../api';
 import type { PlanLike } from '../plan-context';
 import { useT } from '../i18n';
 import type { CaseApiEvent } from '../types';
@@ -181,24 +180,11 @@ export function describeCaseEvent(e: CaseApiEvent, t: (k: string, v?: Record<str
 }
 
 /**
- * A link to a follow-up case, shown only when the user may see it: the server answers 404 for a
- * case hidden from them (an accused unit never sees a complaint about itself), so the link is
- * asked for, not assumed.
+ * A link to a follow-up case. The server names a case on an incident only to those who may open
+ * it (an accused unit never sees a complaint about itself), so the link never leads to a 404.
  */
 export function CaseLink({ id }: { id: string }) {
   const { t } = useT();
-  const [visible, setVisible] = useState(false);
-  useEffect(() => {
-    let live = true;
-    get(`/api/cases/${id}`).then(
-      () => live && setVisible(true),
-      () => live && setVisible(false),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  if (!visible) return null;
   return (
     <Link to={`/cases/${id}`} data-testid="case-open">
       {t('incident.openCase')}

@@ -1,4 +1,4 @@
-import { Steps, Tag } from 'antd';
+import { Steps, Tag, Typography } from 'antd';
 import { useT } from '../i18n';
 import type { Incident, Summons } from '../types';
 
@@ -33,4 +33,18 @@ export function openAlerts(i: Incident) {
   const missed = i.summons.filter((s) => s.status === 'missed');
   const unapproved = i.measures.filter((m) => m.flagged || (m.major && !m.approved_at && !m.declined_at && !m.taken_at));
   return { missed, unapproved, total: missed.length + unapproved.length };
+}
+
+/**
+ * The matter raised, or, for an accusation whose text is for the discipline organs only, the
+ * notice that it is withheld (in the reader's language).
+ */
+export function MatterText({ matter, withheld }: { matter: string; withheld?: boolean }) {
+  const { t } = useT();
+  if (!withheld) return <>{matter}</>;
+  return (
+    <Typography.Text type="secondary" data-testid="matter-withheld">
+      {t('matter.withheld')}
+    </Typography.Text>
+  );
 }

@@ -2,7 +2,7 @@ import { Alert, Button, Descriptions, Result, Spin, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError, errorText, get, post } from '../api';
-import { clock } from '../components/incident-bits';
+import { clock, MatterText } from '../components/incident-bits';
 import { setLang, useT } from '../i18n';
 
 /** What `GET /api/ack/:token` says a link is for. */
@@ -11,7 +11,7 @@ interface AckLink {
   person: { id: string; name: string | null };
   role: string;
   role_name: { zh: string; en: string };
-  incident: { id: string; venue: string; venue_name: { zh: string; en: string }; matter: string; headcount: number; status: string };
+  incident: { id: string; venue: string; venue_name: { zh: string; en: string }; matter: string; matter_withheld: boolean; headcount: number; status: string };
   summons: { deadline: string; acked_at: string | null; arrived_at: string | null; status: string } | null;
   expires_at: string;
 }
@@ -84,7 +84,7 @@ export function AckPage() {
               <Descriptions.Item label={t('ack.role')}>{link.role_name[lang]}</Descriptions.Item>
               <Descriptions.Item label={t('ack.venue')}>{link.incident.venue_name[lang]}</Descriptions.Item>
               <Descriptions.Item label={t('ack.matter')}>
-                {link.incident.matter} · {link.incident.headcount} {t('common.people')}
+                <MatterText matter={link.incident.matter} withheld={link.incident.matter_withheld} /> · {link.incident.headcount} {t('common.people')}
               </Descriptions.Item>
               {link.summons && <Descriptions.Item label={t('ack.deadline')}>{clock(link.summons.deadline)}</Descriptions.Item>}
             </Descriptions>

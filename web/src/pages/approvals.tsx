@@ -2,7 +2,7 @@ import { App, Button, Card, Empty, Image, Input, Modal, Popconfirm, Space, Tag, 
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { errorText, post } from '../api';
-import { clock } from '../components/incident-bits';
+import { clock, MatterText } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { live, useLiveList } from '../live';
 import { usePlan } from '../plan-context';
@@ -50,7 +50,7 @@ export function ApprovalsPage() {
               <b>{t('action.basis')}:</b> {m.basis}
             </Typography.Paragraph>
             <Typography.Paragraph>
-              <b>{t('approvals.evidence')}:</b> {i.headcount} {t('common.people')} · {t('common.tier', { tier: i.tier })} · {t(`stage.${i.stage}`)} · {i.matter}
+              <b>{t('approvals.evidence')}:</b> {i.headcount} {t('common.people')} · {t('common.tier', { tier: i.tier })} · {t(`stage.${i.stage}`)} · <MatterText matter={i.matter} withheld={i.matter_withheld} />
               {item.notes.map((b) => (
                 <Tag key={b} color="orange" style={{ marginLeft: 6 }}>
                   {t(`behavior.${b}`)}

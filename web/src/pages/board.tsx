@@ -2,7 +2,7 @@ import { Badge, Button, Card, Empty, Space, Switch, Tag, Typography } from 'antd
 import { memo, useState } from 'react';
 import { Link } from 'react-router';
 import { Countdown } from '../components/countdown';
-import { openAlerts, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
+import { MatterText, openAlerts, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
 import { RiskAlertsPanel } from '../components/risk-alerts';
 import { useT } from '../i18n';
 import { live, useIncident, useIncidentIds } from '../live';
@@ -81,7 +81,7 @@ const IncidentCard = memo(function IncidentCard({ id }: { id: string }) {
       extra={<span>{i.reported_at.slice(11, 16)}</span>}
     >
       <Typography.Paragraph ellipsis={{ rows: 1 }} style={{ marginBottom: 6 }}>
-        {i.matter}
+        <MatterText matter={i.matter} withheld={i.matter_withheld} />
       </Typography.Paragraph>
       <StageSteps stage={i.stage} />
       {alerts.total > 0 && (

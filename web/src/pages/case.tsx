@@ -7,7 +7,7 @@ import { handlerName } from '../../../src/i18n/describe';
 import { DAY, parseDuration } from '../../../src/plan/duration';
 import { ApiError, errorText, get, post } from '../api';
 import { Article, CaseStatusTag, CaseSteps, DeadlineLine, describeCaseEvent, DueIn } from '../components/case-bits';
-import { dateTime } from '../components/incident-bits';
+import { dateTime, MatterText } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { usePlan } from '../plan-context';
 import type { CaseDetail, CasePersonal } from '../types';
@@ -85,7 +85,7 @@ export function CasePage() {
       </div>
       <Space wrap style={{ margin: '8px 0' }} align="center">
         <Typography.Title level={3} style={{ margin: 0 }} data-testid="case-title">
-          {c.matter}
+          <MatterText matter={c.matter} withheld={c.matter_withheld} />
         </Typography.Title>
         <CaseStatusTag status={c.status} />
         <Tag color="volcano">
@@ -94,11 +94,16 @@ export function CasePage() {
         <Tag>{t(`category.${c.category}`)}</Tag>
       </Space>
       <div style={{ marginBottom: 12 }}>
-        {t('label.tracking_code')}{' '}
-        <Typography.Text copyable code data-testid="case-tracking-code">
-          {c.tracking_code}
-        </Typography.Text>{' '}
-        · {t('label.handler')} <b data-testid="case-handler">{c.handler_name[lang]}</b>
+        {c.tracking_code && (
+          <>
+            {t('label.tracking_code')}{' '}
+            <Typography.Text copyable code data-testid="case-tracking-code">
+              {c.tracking_code}
+            </Typography.Text>{' '}
+            ·{' '}
+          </>
+        )}
+        {t('label.handler')} <b data-testid="case-handler">{c.handler_name[lang]}</b>
         {c.incident && (
           <>
             {' '}
@@ -198,7 +203,7 @@ function CommandForm({ c, name, send, busy, onClose }: { c: CaseDetail; name: st
       ? (info.plan.follow_up.routes.find((r) => r.route === c.route)?.may_forward_to ?? [])
       : info.organization.units.filter((u) => u.id !== c.handler && !['leadership', 'external'].includes(u.kind)).map((u) => u.id);
   const text = (field: keyof CommandValues, label: string, required = true) => (
-    <Form.Item name={field} label={label} rules={[{ required, whitespace: true, max: 5000 }]}>
+    <Form.Item name={field} label={label} rules={[{ required, whitespace: true, max: 4000 }]}>
       <Input.TextArea rows={3} data-testid={`cmd-${field}`} />
     </Form.Item>
   );

@@ -7,7 +7,7 @@ import { csrfToken, errorText, get, post } from '../api';
 import { CaseLink } from '../components/case-bits';
 import { Countdown } from '../components/countdown';
 import { DeliveryTags, OtherDeliveries, summonsDeliveries, useDeliveries } from '../components/deliveries';
-import { clock, dateTime, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
+import { clock, dateTime, MatterText, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { live, useIncident } from '../live';
 import { usePlan } from '../plan-context';
@@ -69,7 +69,9 @@ export function IncidentPage() {
           </Card>
           <Card size="small" title={t('heading.incident')} style={{ marginTop: 16 }}>
             <Descriptions size="small" column={1}>
-              <Descriptions.Item label={t('label.matter')}>{i.matter}</Descriptions.Item>
+              <Descriptions.Item label={t('label.matter')}>
+                <MatterText matter={i.matter} withheld={i.matter_withheld} />
+              </Descriptions.Item>
               <Descriptions.Item label={t('label.category')}>{t(`category.${i.category}`)}</Descriptions.Item>
               <Descriptions.Item label={t('label.units')}>{i.units.map((u) => unit(u, lang)).join('、')}</Descriptions.Item>
               <Descriptions.Item label={t('label.max_headcount')}>{i.max_headcount}</Descriptions.Item>
@@ -80,8 +82,8 @@ export function IncidentPage() {
               </Descriptions.Item>
             </Descriptions>
           </Card>
-          {incident.cases.map((c) => (
-            <Card key={c.id} size="small" title={t('incident.case')} extra={<CaseLink id={c.id} />} style={{ marginTop: 16 }} data-testid="case">
+          {incident.cases.map((c, n) => (
+            <Card key={c.id ?? n} size="small" title={t('incident.case')} extra={c.id && <CaseLink id={c.id} />} style={{ marginTop: 16 }} data-testid="case">
               <Descriptions size="small" column={1}>
                 <Descriptions.Item label={t('label.route')}>
                   {t(`route.${c.route}`)} <Tag>{c.clause}</Tag>
@@ -89,11 +91,13 @@ export function IncidentPage() {
                 <Descriptions.Item label={t('label.handler')}>{handlerName(plan, c.handler, lang)}</Descriptions.Item>
                 <Descriptions.Item label={t('label.accept_by')}>{dateTime(c.accept_by)}</Descriptions.Item>
                 <Descriptions.Item label={t('label.due')}>{dateTime(c.due)}</Descriptions.Item>
-                <Descriptions.Item label={t('label.tracking_code')}>
-                  <Typography.Text copyable code data-testid="tracking-code">
-                    {c.tracking_code}
-                  </Typography.Text>
-                </Descriptions.Item>
+                {c.tracking_code && (
+                  <Descriptions.Item label={t('label.tracking_code')}>
+                    <Typography.Text copyable code data-testid="tracking-code">
+                      {c.tracking_code}
+                    </Typography.Text>
+                  </Descriptions.Item>
+                )}
               </Descriptions>
             </Card>
           ))}
