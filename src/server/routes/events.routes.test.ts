@@ -1,0 +1,63 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../../test/support/databases.js';
+import { Client, reportBody, testApp, type TestApp } from '../../../test/support/server.js';
+
+/** Opens the live stream with a Last-Event-ID and reads it until `until` holds of what arrived. */
+async function stream(base: string, cookie: string, lastEventId: string, until: (text: string) => boolean): Promise<string> {
+  const ac = new AbortController();
+  const res = await fetch(`${base}/api/events/stream`, { headers: { cookie, 'last-event-id': lastEventId }, signal: ac.signal });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!until(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  ac.abort();
+  return text;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`the live stream on ${dialect}`, () => {
+    let t: TestApp;
+    let base: string;
+    let staff: Client;
+
+    beforeEach(async () => {
+      t = await testApp(dialect);
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+      staff = await Client.as(t.app, 'petition-bureau.staff');
+    });
+    afterEach(async () => t?.close());
+
+    it('tells a client further along than the log (a restored backup) to start over, then streams on', async () => {
+      await staff.post('/api/incidents', reportBody());
+      const head = Number((await staff.get('/api/events')).json().at(-1).seq);
+      const reading = stream(base, staff.session, String(head + 500), (text) => /^id: \d+$/m.test(text.split('event: reset')[1] ?? ''));
+      // A new incident arrives after the reset, with the next sequence number (live or from the backlog, whichever comes first).
+      await staff.post('/api/incidents', reportBody({ venue: 'venue-1' }));
+      const text = await reading;
+      expect(text).toContain(`event: reset\ndata: {"head":${head}}`);
+      const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+      expect(ids.length).toBeGreaterThan(0);
+      expect(Math.min(...ids)).toBe(head + 1);
+    });
+
+    it('resumes after a Last-Event-ID within the log with no reset and nothing twice', async () => {
+      await staff.post('/api/incidents', reportBody());
+      await staff.post('/api/incidents', reportBody({ venue: 'venue-1' }));
+      const events = (await staff.get('/api/events')).json() as { seq: number }[];
+      expect(events.length).toBeGreaterThan(1);
+      const from = events[0]!.seq;
+      const last = events.at(-1)!.seq;
+      const text = await stream(base, staff.session, String(from), (x) => new RegExp(`^id: ${last}$`, 'm').test(x));
+      expect(text).not.toContain('event: reset');
+      const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+      expect(ids).toEqual(events.filter((e) => e.seq > from).map((e) => e.seq));
+    });
+  });
+}
