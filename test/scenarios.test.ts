@@ -48,13 +48,13 @@ const INFORMED = ['working-group/leader', 'working-group/executive-deputy', 'wor
 
 type SummonsView = Pick<
   DrillJson['summons'][number],
-  'role' | 'unit' | 'reason' | 'issued_at' | 'deadline' | 'acked_at' | 'arrived_at' | 'left_at' | 'status'
+  'role' | 'unit' | 'reason' | 'issued_at' | 'deadline' | 'acked_at' | 'arrived_at' | 'left_at' | 'stood_down_at' | 'status'
 >;
 
 /** The summons with exactly the contract's fields (§3); fields added later are not this file's concern. */
 const contractSummons = (d: DrillJson): SummonsView[] =>
-  d.summons.map(({ role, unit, reason, issued_at, deadline, acked_at, arrived_at, left_at, status }) => ({
-    role, unit, reason, issued_at, deadline, acked_at, arrived_at, left_at, status,
+  d.summons.map(({ role, unit, reason, issued_at, deadline, acked_at, arrived_at, left_at, stood_down_at, status }) => ({
+    role, unit, reason, issued_at, deadline, acked_at, arrived_at, left_at, stood_down_at, status,
   }));
 
 /** A summons as the contract shows it; acked and left default to null. */
@@ -65,7 +65,7 @@ function summons(
   deadline: string,
   arrived: string | null,
   status: SummonsView['status'],
-  more: { acked?: string; left?: string } = {},
+  more: { acked?: string; left?: string; stoodDown?: string } = {},
 ): SummonsView {
   return {
     role,
@@ -76,6 +76,7 @@ function summons(
     acked_at: more.acked ? t(more.acked) : null,
     arrived_at: arrived === null ? null : t(arrived),
     left_at: more.left ? t(more.left) : null,
+    stood_down_at: more.stoodDown ? t(more.stoodDown) : null,
     status,
   };
 }
@@ -101,12 +102,13 @@ function theCase(route: string, handler: string, hhmm: string) {
 
 const types = (d: DrillJson) => d.events.map((e) => e.type);
 const eventsOf = (d: DrillJson, type: string) => d.events.filter((e) => e.type === type);
-const accountabilityRow = (unit: string, on_time: number, late: number, missed: number, pending = 0) => ({
+const accountabilityRow = (unit: string, on_time: number, late: number, missed: number, pending = 0, stood_down = 0) => ({
   unit,
-  summoned: on_time + late + missed + pending,
+  summoned: on_time + late + missed + pending + stood_down,
   on_time,
   late,
   missed,
+  stood_down,
   pending,
 });
 
@@ -334,11 +336,11 @@ describe('§4.1.1–§4.1.3 — situations during handling', () => {
       expect(d.measures).toEqual([
         {
           id: 'w1', kind: 'warning', basis: '《治安管理处罚法》第二十三条', major: false, requested_at: t('09:03'),
-          approved_by: null, approved_at: null, declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:04'), flagged: false, taken_without_approval: false,
+          approved_by: null, approved_at: null, declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:04'), take_reason: null, flagged: false, taken_without_approval: false,
         },
         {
           id: 'r1', kind: 'removal', basis: '《治安管理处罚法》第二十三条', major: true, requested_at: t('09:10'),
-          approved_by: 'county-party/leader', approved_at: t('09:12'), declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:14'), flagged: false, taken_without_approval: false,
+          approved_by: 'county-party/leader', approved_at: t('09:12'), declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:14'), take_reason: null, flagged: false, taken_without_approval: false,
         },
       ]);
       expect(eventsOf(d, 'measure_approved')).toMatchObject([{ id: 'r1', after_the_fact: false, clause: '§5.1' }]);
@@ -365,7 +367,7 @@ describe('§4.1.1–§4.1.3 — situations during handling', () => {
       expect(d.measures).toEqual([
         {
           id: 'items-1', kind: 'take_items', basis: '《集会游行示威法》第二十七条', major: true, requested_at: t('09:52'),
-          approved_by: 'county-government/leader', approved_at: t('09:55'), declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:59'), flagged: false, taken_without_approval: false,
+          approved_by: 'county-government/leader', approved_at: t('09:55'), declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:59'), take_reason: null, flagged: false, taken_without_approval: false,
         },
       ]);
       expect(eventsOf(d, 'measure_taken')).toMatchObject([{ at: t('09:59'), id: 'items-1', flagged: false, clause: '§5.1' }]);
@@ -384,7 +386,7 @@ describe('§5.1 — measures need a county leader\'s approval', () => {
       expect(d.measures).toEqual([
         {
           id: 'removal-1', kind: 'removal', basis: '《治安管理处罚法》第二十三条', major: true, requested_at: t('09:14'),
-          approved_by: null, approved_at: null, declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:15'), flagged: true, taken_without_approval: true,
+          approved_by: null, approved_at: null, declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:15'), take_reason: null, flagged: true, taken_without_approval: true,
         },
       ]);
       expect(eventsOf(d, 'measure_taken')).toMatchObject([{ at: t('09:15'), id: 'removal-1', flagged: true, clause: '§5.1' }]);
@@ -410,7 +412,7 @@ describe('§5.1 — measures need a county leader\'s approval', () => {
       expect(d.measures).toEqual([
         {
           id: 'm1', kind: 'removal', basis: '《治安管理处罚法》第二十三条', major: true, requested_at: t('09:11'),
-          approved_by: 'county-party/leader', approved_at: t('09:40'), declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:12'), flagged: false, taken_without_approval: true,
+          approved_by: 'county-party/leader', approved_at: t('09:40'), declined_by: null, declined_at: null, decline_reason: null, taken_at: t('09:12'), take_reason: null, flagged: false, taken_without_approval: true,
         },
       ]);
       expect(eventsOf(d, 'measure_taken')).toMatchObject([{ at: t('09:12'), flagged: true }]);
@@ -423,10 +425,10 @@ describe('§5.1 — measures need a county leader\'s approval', () => {
         { at: t('09:45'), do: 'approve_measure', code: 'already_approved', reason: 'measure "m1" is already approved' },
       ]);
       expect(d.incident).toMatchObject({ status: 'cleared', cleared_at: t('09:20') });
-      // Arrival after clearing is still recorded against the deadline (on time here).
+      // The township principal, still on the way at clearing, was stood down; the arrival after it is still recorded.
       expect(contractSummons(d)).toEqual([
         summons('police-station-zongyang/responsible', 'tier_command', '09:01', '09:16', '09:10', 'on_time'),
-        summons('town-tanggou/principal', 'unit_summoned', '09:01', '10:01', '09:50', 'on_time'),
+        summons('town-tanggou/principal', 'unit_summoned', '09:01', '10:01', '09:50', 'stood_down', { stoodDown: '09:20' }),
       ]);
       expect(d.cases).toEqual(theCase('responsible_unit', 'town-tanggou', '09:20'));
     },
@@ -492,6 +494,37 @@ describe('§4.2 — follow-up routes', () => {
 
 describe('§5.2 and §5.1 — deadlines and on-site updates', () => {
   scenario(
+    'police-stood-down-when-cleared.yaml',
+    'contract §2: clearing stands down the police still on their way; no deadline_missed, neither late nor missed; an arrival after it is still recorded',
+    (d) => {
+      expect(d.incident).toMatchObject({ status: 'cleared', tier: 3, cleared_at: t('09:31') });
+      expect(contractSummons(d)).toEqual([
+        summons('town-tanggou/principal', 'unit_summoned', '09:05', '10:05', '09:25', 'on_time'),
+        summons('police-station-zongyang/responsible', 'tier_command', '09:28', '09:43', '09:29', 'on_time'),
+        summons('police-bureau/duty-leader', 'tier_command', '09:30', '09:45', null, 'stood_down', { stoodDown: '09:31' }),
+        summons('police-special-patrol/principal', 'tier_assist', '09:30', '09:45', '09:40', 'stood_down', { stoodDown: '09:31' }),
+        summons('police-public-order/principal', 'tier_assist', '09:30', '09:45', null, 'stood_down', { stoodDown: '09:31' }),
+        summons('police-station-zongyang/principal', 'tier_assist', '09:30', '09:45', null, 'stood_down', { stoodDown: '09:31' }),
+      ]);
+      expect(eventsOf(d, 'summons_stood_down').map((e) => [e.at, e.role])).toEqual([
+        [t('09:31'), 'police-bureau/duty-leader'],
+        [t('09:31'), 'police-special-patrol/principal'],
+        [t('09:31'), 'police-public-order/principal'],
+        [t('09:31'), 'police-station-zongyang/principal'],
+      ]);
+      // The responsible police station's commander, summoned earlier, had arrived: not stood down.
+      expect(d.alerts.filter((a) => a.kind === 'deadline_missed')).toEqual([]);
+      expect(d.accountability).toEqual([
+        accountabilityRow('town-tanggou', 1, 0, 0),
+        { ...accountabilityRow('police-station-zongyang', 1, 0, 0, 0, 1) },
+        accountabilityRow('police-bureau', 0, 0, 0, 0, 1),
+        accountabilityRow('police-special-patrol', 0, 0, 0, 0, 1),
+        accountabilityRow('police-public-order', 0, 0, 0, 0, 1),
+      ]);
+    },
+  );
+
+  scenario(
     'unit-late-and-unit-never-arrives.yaml',
     '§5.2: arriving at the deadline is on time, after it is late, never is missed; deadline_missed fires at the deadline',
     (d) => {
@@ -500,7 +533,7 @@ describe('§5.2 and §5.1 — deadlines and on-site updates', () => {
         summons('dept-education/principal', 'unit_summoned', '09:05', '09:20', '09:27', 'late'),
         summons('town-hengbu/principal', 'unit_summoned', '09:05', '10:05', null, 'missed'),
       ]);
-      // No alert for the housing bureau; Hengbu's fires at 10:05 though the venue was cleared at 09:40.
+      // No alert for the housing bureau; Hengbu's fires at 10:05, before the venue was cleared at 10:10.
       expect(d.alerts).toEqual([
         { at: t('09:20'), kind: 'deadline_missed', role: 'dept-education/principal' },
         { at: t('10:05'), kind: 'deadline_missed', role: 'town-hengbu/principal' },
@@ -513,13 +546,15 @@ describe('§5.2 and §5.1 — deadlines and on-site updates', () => {
         { at: t('09:20'), role: 'dept-education/principal', deadline: t('09:20'), clause: '§5.2' },
         { at: t('10:05'), role: 'town-hengbu/principal', deadline: t('10:05'), clause: '§5.2' },
       ]);
-      expect(d.incident).toMatchObject({ status: 'cleared', cleared_at: t('09:40') });
+      expect(d.incident).toMatchObject({ status: 'cleared', cleared_at: t('10:10') });
+      // A deadline that passed before clearing stays missed: nothing is stood down.
+      expect(types(d)).not.toContain('summons_stood_down');
       expect(d.accountability).toEqual([
         accountabilityRow('dept-housing', 1, 0, 0),
         accountabilityRow('dept-education', 0, 1, 0),
         accountabilityRow('town-hengbu', 0, 0, 1),
       ]);
-      expect(d.cases).toEqual(theCase('joint_reception', 'joint-office', '09:40'));
+      expect(d.cases).toEqual(theCase('joint_reception', 'joint-office', '10:10'));
     },
   );
 

@@ -39,7 +39,7 @@ export function drillTimeline(run: DrillRun): TimelineEntry[] {
     type: e.type,
     clause: 'clause' in e && typeof e.clause === 'string' ? e.clause : null,
     alert: e.type === 'deadline_missed' || e.type === 'update_due' || (e.type === 'measure_taken' && e.flagged),
-    text: bilingual((lang) => describeEvent(e, lang, plan, clock)),
+    text: bilingual((lang) => describeEvent(e, lang, plan, clock, run.state?.measures)),
   }));
 }
 

@@ -40,7 +40,7 @@ export function drillText(run: DrillRun, lang: Lang): string {
   heading('heading.timeline');
   for (const e of run.events) {
     const cite = 'clause' in e ? `  [${e.clause}]` : '';
-    out.push(`${clock(e.at)}  ${since(e.at).padEnd(7)} ${describeEvent(e, lang, plan, clock)}${cite}`);
+    out.push(`${clock(e.at)}  ${since(e.at).padEnd(7)} ${describeEvent(e, lang, plan, clock, state?.measures)}${cite}`);
   }
 
   heading('heading.tiers');

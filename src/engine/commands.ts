@@ -45,7 +45,8 @@ export const COMMAND_SHAPES = {
   },
   /** Extension of contract §1: a county leader declines a proposed measure, with a reason. */
   decline_measure: { id: ShortId, by: Role, reason: Text.min(1) },
-  take_measure: { id: ShortId },
+  /** `reason`: why a measure a county leader declined is taken anyway (required then; flagged). */
+  take_measure: { id: ShortId, reason: Text.optional() },
   clear: {},
   close: {},
 } as const;

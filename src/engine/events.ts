@@ -18,6 +18,7 @@
  * | arrival_recorded        | a summoned person checked in (on time or late)                  | §5     |
  * | departure_recorded      | a person checked out                                            | §4.1.1 |
  * | deadline_missed         | a summons deadline passed without arrival (alert)               | §5     |
+ * | summons_stood_down      | the incident was cleared before the summoned person arrived      | §4.1   |
  * | note_posted             | an on-site update (现场动态)                                     | §5.1   |
  * | update_due              | no on-site update for the plan's interval (alert)               | §5.1   |
  * | evidence_attached       | evidence (a photo, a document) stored with its SHA-256          | §5.1   |
@@ -95,9 +96,11 @@ export type IncidentEvent =
       persons?: Holder[];
     })
   | (At & { type: 'summons_acknowledged'; role: string })
-  | (At & { type: 'arrival_recorded'; role: string; on_time: boolean; clause: string })
+  | (At & { type: 'arrival_recorded'; role: string; on_time: boolean; clause: string; /** Came although stood down (contract §2): recorded, the status stays stood down. */ after_stand_down?: true })
   | (At & { type: 'departure_recorded'; role: string })
   | (At & { type: 'deadline_missed'; role: string; deadline: number; clause: string })
+  /** Clearing stands down a summons not yet arrived whose deadline has not passed: no need to come (contract §2). */
+  | (At & { type: 'summons_stood_down'; role: string; clause: string })
   | (At & { type: 'note_posted'; text: string })
   | (At & { type: 'update_due'; role: string; since: number; clause: string })
   | (At & { type: 'evidence_attached'; attachment: string; sha256: string; name: string; media_type: string; size: number; clause: string })
@@ -106,7 +109,7 @@ export type IncidentEvent =
   | (At & { type: 'measure_requested'; id: string; kind: MeasureKind; basis: string; major: boolean; clause: string })
   | (At & { type: 'measure_approved'; id: string; by: string; after_the_fact: boolean; clause: string })
   | (At & { type: 'measure_declined'; id: string; by: string; reason: string; clause: string })
-  | (At & { type: 'measure_taken'; id: string; flagged: boolean; clause: string })
+  | (At & { type: 'measure_taken'; id: string; flagged: boolean; clause: string; /** Why it was taken although a county leader declined it. */ reason?: string })
   | (At & { type: 'incident_cleared'; by: ClearedBy; clause: string })
   | (At & {
       type: 'case_opened';
@@ -144,6 +147,8 @@ export type RejectionCode =
   | 'already_approved'
   | 'already_declined'
   | 'already_taken'
+  | 'declined_needs_reason'
+  | 'stood_down'
   | 'duplicate_evidence'
   | 'unknown_id';
 

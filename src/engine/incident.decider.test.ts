@@ -221,13 +221,40 @@ describe('§5 — summons status and deadlines', () => {
     expect(i.do(5, { do: 'arrive', role: 'town-tanggou/principal' })[0]).toMatchObject({ code: 'already_arrived' });
   });
 
-  it('a deadline runs on after clearing: late is late (safeguards 3)', () => {
+  it('clearing stands down a summons still on its way: no deadline_missed later, neither late nor missed (contract §2)', () => {
     const i = new Incident();
     i.do(0, report({ units: ['dept-housing'] }));
     i.do(1, { do: 'guide', result: 'failed' });
-    i.do(5, { do: 'clear' });
+    const events = i.do(5, { do: 'clear' });
+    expect(events.map((e) => e.type)).toEqual(['incident_cleared', 'summons_stood_down', 'case_opened']);
+    expect(i.s.summons[0]).toMatchObject({ status: 'stood_down', stoodDownAt: min(5) });
     i.advance(30);
-    expect(i.s.summons[0]!.status).toBe('missed');
+    expect(i.s.summons[0]!.status).toBe('stood_down');
+    expect(i.s.alerts).toEqual([]);
+    // Nobody acknowledges a stood-down summons; an arrival anyway is recorded and the status holds.
+    expect(i.do(31, { do: 'ack', role: 'dept-housing/principal' })[0]).toMatchObject({ code: 'stood_down' });
+    i.do(32, { do: 'arrive', role: 'dept-housing/principal' });
+    expect(i.s.summons[0]).toMatchObject({ status: 'stood_down', arrivedAt: min(32) });
+  });
+
+  it('a deadline that passed before clearing stays missed; one that falls at the clearing instant is stood down', () => {
+    const i = new Incident();
+    i.do(0, report({ units: ['dept-housing', 'town-tanggou'] }));
+    i.do(1, { do: 'guide', result: 'failed' });
+    i.advance(30); // dept-housing's 15 minutes ran out at minute 16
+    expect(i.s.summons.map((s) => s.status)).toEqual(['missed', 'pending']);
+    i.do(61, { do: 'clear' }); // town-tanggou's hour ends at minute 61: at that instant, still stood down
+    expect(i.s.summons.map((s) => s.status)).toEqual(['missed', 'stood_down']);
+    expect(i.s.alerts.map((a) => a.role)).toEqual(['dept-housing/principal']);
+  });
+
+  it('a deadline runs on after clearing for a summons that arrived: late is late (safeguards 3)', () => {
+    const i = new Incident();
+    i.do(0, report({ units: ['dept-housing'] }));
+    i.do(1, { do: 'guide', result: 'failed' });
+    i.do(20, { do: 'arrive', role: 'dept-housing/principal' });
+    i.do(21, { do: 'clear' });
+    expect(i.s.summons[0]).toMatchObject({ status: 'late', stoodDownAt: null });
   });
 });
 
@@ -337,8 +364,18 @@ describe('§4.1.3 and §5.1 — measures', () => {
     i.do(3, { do: 'decline_measure', id: 'm1', by: 'county-government/leader', reason: '以劝导为主' });
     expect(i.s.measures[0]).toMatchObject({ declinedBy: 'county-government/leader', declinedAt: min(3), declineReason: '以劝导为主' });
     expect(i.do(4, { do: 'approve_measure', id: 'm1', by: 'county-party/leader' })[0]).toMatchObject({ code: 'already_declined' });
-    i.do(5, { do: 'take_measure', id: 'm1' });
-    expect(i.s.measures[0]!.flagged).toBe(true);
+    // Taking it anyway needs a reason, and is flagged like an unapproved one.
+    expect(i.do(5, { do: 'take_measure', id: 'm1' })[0]).toMatchObject({ code: 'declined_needs_reason' });
+    i.do(5, { do: 'take_measure', id: 'm1', reason: '人员冲击大门,危及安全' });
+    expect(i.s.measures[0]).toMatchObject({ flagged: true, takenWithoutApproval: true, takeReason: '人员冲击大门,危及安全' });
+    expect(i.s.alerts.map((a) => a.kind)).toEqual(['unapproved_measure']);
+  });
+
+  it('a declined warning (not major) taken anyway is flagged too', () => {
+    const i = withMeasure('warning');
+    i.do(2, { do: 'decline_measure', id: 'm1', by: 'county-party/leader', reason: '暂不警告' });
+    i.do(3, { do: 'take_measure', id: 'm1', reason: '现场秩序失控' });
+    expect(i.s.measures[0]).toMatchObject({ major: false, flagged: true });
   });
 
   it('a warning is not major and needs no approval', () => {
@@ -468,7 +505,8 @@ describe('after close', () => {
     const i = new Incident();
     i.do(0, report({ units: ['dept-housing'] }));
     i.do(1, { do: 'guide', result: 'failed' });
-    i.do(3, { do: 'close' });
+    i.advance(17);
+    i.do(18, { do: 'close' });
     i.do(20, { do: 'arrive', role: 'dept-housing/principal' });
     expect(i.s.summons[0]).toMatchObject({ status: 'late', arrivedAt: min(20) });
     i.do(21, { do: 'leave', role: 'dept-housing/principal' });

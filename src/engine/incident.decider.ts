@@ -117,6 +117,7 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
       const summons = summonsOf(s, c.role);
       if (!summons) return notSummoned(c.role);
       if (summons.arrivedAt !== null) return { code: 'already_arrived', reason: `${c.role} has already arrived` };
+      if (summons.status === 'stood_down') return { code: 'stood_down', reason: `${c.role} was stood down when the incident was cleared: no need to come` };
       if (summons.ackedAt !== null) return { code: 'already_acknowledged', reason: `${c.role} has already acknowledged` };
       em.emit({ type: 'summons_acknowledged', role: c.role });
       return;
@@ -131,6 +132,7 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
         role: c.role,
         on_time: em.ctx.now <= summons.deadline,
         clause: arrivalClause(plan, summons.unit),
+        ...(summons.status === 'stood_down' ? { after_stand_down: true as const } : {}),
       });
       return;
     }
@@ -214,12 +216,16 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
       const m = s.measures.find((x) => x.id === c.id);
       if (!m) return { code: 'unknown_measure', reason: `no measure "${c.id}" was requested` };
       if (m.takenAt !== null) return { code: 'already_taken', reason: `measure "${c.id}" was already taken` };
+      // A measure a county leader declined is taken only with a reason, and flagged like an unapproved one.
+      const declined = m.declinedAt !== null;
+      if (declined && !c.reason) return { code: 'declined_needs_reason', reason: `measure "${c.id}" was declined by ${m.declinedBy}; taking it anyway needs a reason (§5.1)` };
       // §5.1: a major measure needs prior approval; without it, it is recorded and flagged.
       em.emit({
         type: 'measure_taken',
         id: c.id,
-        flagged: m.major && m.approvedAt === null,
+        flagged: declined || (m.major && m.approvedAt === null),
         clause: plan.file.discipline.measures.clause,
+        ...(declined ? { reason: c.reason } : {}),
       });
       return;
     }

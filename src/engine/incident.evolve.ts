@@ -74,6 +74,7 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
         ackedAt: null,
         arrivedAt: null,
         leftAt: null,
+        stoodDownAt: null,
         status: 'pending',
         persons: event.persons ?? [],
       };
@@ -84,15 +85,21 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
     case 'summons_acknowledged':
       s.summons = patch(s.summons, event.role, { ackedAt: event.at });
       return s;
-    case 'arrival_recorded':
-      s.summons = patch(s.summons, event.role, { arrivedAt: event.at, status: event.on_time ? 'on_time' : 'late' });
+    case 'arrival_recorded': {
+      // An arrival after the stand-down is recorded; the summons stays stood down (contract §2).
+      const stood = s.summons.find((x) => x.role === event.role)?.status === 'stood_down';
+      s.summons = patch(s.summons, event.role, stood ? { arrivedAt: event.at } : { arrivedAt: event.at, status: event.on_time ? 'on_time' : 'late' });
       return s;
+    }
     case 'departure_recorded':
       s.summons = patch(s.summons, event.role, { leftAt: event.at });
       return s;
     case 'deadline_missed':
       s.summons = patch(s.summons, event.role, { status: 'missed' });
       s.alerts = [...s.alerts, { at: event.at, kind: 'deadline_missed', role: event.role }];
+      return s;
+    case 'summons_stood_down':
+      s.summons = patch(s.summons, event.role, { status: 'stood_down', stoodDownAt: event.at });
       return s;
     case 'note_posted':
       s.lastUpdateAt = event.at;
@@ -130,6 +137,7 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
           takenAt: null,
           flagged: false,
           takenWithoutApproval: false,
+          takeReason: null,
         },
       ];
       return s;
@@ -145,7 +153,7 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
       return s;
     case 'measure_taken':
       s.measures = s.measures.map((m) =>
-        m.id === event.id ? { ...m, takenAt: event.at, flagged: event.flagged, takenWithoutApproval: event.flagged } : m,
+        m.id === event.id ? { ...m, takenAt: event.at, flagged: event.flagged, takenWithoutApproval: event.flagged, takeReason: event.reason ?? null } : m,
       );
       if (event.flagged) s.alerts = [...s.alerts, { at: event.at, kind: 'unapproved_measure', role: null, measure: event.id }];
       return s;

@@ -111,13 +111,18 @@ describe('engine properties over random command sequences', () => {
     );
   });
 
-  it('every passed deadline without arrival is missed, with one alert at the deadline', () => {
+  it('every passed deadline without arrival is missed, with one alert at the deadline, unless stood down before it', () => {
     fc.assert(
       fc.property(run, (r) => {
         const i = play(r);
         for (const s of i.s.summons) {
           const alerts = i.s.alerts.filter((a) => a.kind === 'deadline_missed' && a.role === s.role);
-          if (s.arrivedAt === null) {
+          if (s.status === 'stood_down') {
+            // Stood down at clearing, with its deadline not yet passed; whoever came anyway is recorded.
+            expect(s.stoodDownAt).toBe(i.s.clearedAt);
+            expect(s.deadline).toBeGreaterThanOrEqual(s.stoodDownAt!);
+            expect(s.arrivedAt === null || s.arrivedAt > s.stoodDownAt!).toBe(true);
+          } else if (s.arrivedAt === null) {
             expect(s.status).toBe(s.deadline <= i.now ? 'missed' : 'pending');
           } else {
             expect(s.status).toBe(s.arrivedAt <= s.deadline ? 'on_time' : 'late');

@@ -84,6 +84,10 @@ export function activate(em: Emitter, trigger: ActivationTrigger, reason?: strin
 export function clear(em: Emitter, by: ClearedBy): void {
   const { plan } = em.ctx;
   em.emit({ type: 'incident_cleared', by, clause: plan.file.on_site.clause });
+  // Whoever is still on the way, with time left, need not come (contract §2): not late, not missed.
+  for (const s of em.state.summons) {
+    if (s.status === 'pending' && s.deadline >= em.ctx.now) em.emit({ type: 'summons_stood_down', role: s.role, clause: plan.file.on_site.clause });
+  }
   const { route, handler, clause } = chooseRoute(plan, em.state);
   const acceptBy = em.ctx.now + plan.deadlines.acceptance;
   em.emit({

@@ -11,7 +11,7 @@ import type {
   SummonsReason,
 } from './events.js';
 
-export type SummonsStatus = 'pending' | 'on_time' | 'late' | 'missed';
+export type SummonsStatus = 'pending' | 'on_time' | 'late' | 'missed' | 'stood_down';
 
 export interface Summons {
   role: string;
@@ -22,6 +22,8 @@ export interface Summons {
   ackedAt: number | null;
   arrivedAt: number | null;
   leftAt: number | null;
+  /** When clearing stood the summons down before arrival (contract §2); an arrival after it is still recorded. */
+  stoodDownAt: number | null;
   status: SummonsStatus;
   /** Who held the role when summoned, where known (server); empty in drills. */
   persons: Holder[];
@@ -50,6 +52,8 @@ export interface Measure {
   flagged: boolean;
   /** Taken before its required approval; stays true after a later approval, for accountability. */
   takenWithoutApproval: boolean;
+  /** Why it was taken although a county leader declined it. */
+  takeReason: string | null;
 }
 
 export interface Case {

@@ -43,6 +43,7 @@ export function incidentView(s: IncidentState, t: TimeFormat) {
       acked_at: opt(x.ackedAt),
       arrived_at: opt(x.arrivedAt),
       left_at: opt(x.leftAt),
+      stood_down_at: opt(x.stoodDownAt),
       status: x.status,
       persons: x.persons,
     })),
@@ -60,6 +61,7 @@ export function incidentView(s: IncidentState, t: TimeFormat) {
       declined_at: opt(m.declinedAt),
       decline_reason: m.declineReason,
       taken_at: opt(m.takenAt),
+      take_reason: m.takeReason,
       flagged: m.flagged,
       taken_without_approval: m.takenWithoutApproval,
     })),
@@ -85,6 +87,8 @@ export interface UnitAccountability {
   on_time: number;
   late: number;
   missed: number;
+  /** Stood down when the incident was cleared before they arrived: neither late nor missed. */
+  stood_down: number;
   pending: number;
 }
 
@@ -93,7 +97,7 @@ export function accountability(s: IncidentState): UnitAccountability[] {
   const rows = new Map<string, UnitAccountability>();
   for (const x of s.summons) {
     let row = rows.get(x.unit);
-    if (!row) rows.set(x.unit, (row = { unit: x.unit, summoned: 0, on_time: 0, late: 0, missed: 0, pending: 0 }));
+    if (!row) rows.set(x.unit, (row = { unit: x.unit, summoned: 0, on_time: 0, late: 0, missed: 0, stood_down: 0, pending: 0 }));
     row.summoned++;
     row[x.status]++;
   }

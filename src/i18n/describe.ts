@@ -11,8 +11,24 @@ function matterOf(e: { matter: string; matter_withheld?: boolean }, lang: Lang):
   return e.matter_withheld ? t(lang, 'matter.withheld') : e.matter;
 }
 
-export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (ms: number) => string): string {
+/**
+ * A measure as people read it: its number in the incident and its kind (措施1 · 强行带离), never
+ * only its id. `measures` are the incident's, in the order they were requested.
+ */
+export function measureLabel(measures: readonly { id: string; kind: string }[], id: string, lang: Lang): string {
+  const n = measures.findIndex((m) => m.id === id);
+  if (n < 0) return lang === 'zh' ? `措施 ${id}` : `Measure ${id}`;
+  return `${t(lang, 'measure.label')}${lang === 'zh' ? '' : ' '}${n + 1} · ${t(lang, `measure.${measures[n]!.kind}`)}`;
+}
+
+/**
+ * One event in words. `measures` (the incident's, in order) names each measure by its number and
+ * kind; without it, a requested measure is named by its kind alone.
+ */
+export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (ms: number) => string, measures: readonly { id: string; kind: string }[] = []): string {
   const zh = lang === 'zh';
+  const measure = (id: string) =>
+    measures.some((m) => m.id === id) ? measureLabel(measures, id, lang) : e.type === 'measure_requested' ? `${t(lang, 'measure.label')} · ${t(lang, `measure.${e.kind}`)}` : measureLabel(measures, id, lang);
   const role = (r: string) => roleName(plan, r, lang);
   const unit = (u: string) => unitName(plan, u, lang);
   const venue = (v: string) => plan.org.venues.find((x) => x.id === v)?.name[lang] ?? v;
@@ -44,6 +60,7 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
     case 'summons_acknowledged':
       return zh ? `${role(e.role)}已确认,正在赶赴` : `${role(e.role)} acknowledged, on the way`;
     case 'arrival_recorded':
+      if (e.after_stand_down) return zh ? `${role(e.role)}到场(到场通知已解除)` : `${role(e.role)} arrived (after the stand-down)`;
       return zh
         ? `${role(e.role)}到场(${e.on_time ? '按时' : '迟到'})`
         : `${role(e.role)} arrived (${e.on_time ? 'on time' : 'late'})`;
@@ -51,6 +68,8 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
       return zh ? `${role(e.role)}离开现场` : `${role(e.role)} left`;
     case 'deadline_missed':
       return zh ? `${role(e.role)}超过时限未到场` : `${role(e.role)} missed the deadline`;
+    case 'summons_stood_down':
+      return zh ? `现场已处置完毕,${role(e.role)}的到场通知已解除,无需到场` : `${role(e.role)} stood down: the incident was cleared, no need to come`;
     case 'note_posted':
       return zh ? `现场动态:${e.text}` : `On-site update: ${e.text}`;
     case 'update_due':
@@ -63,18 +82,18 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
       return zh ? '信访程序已终结' : 'Petition procedure marked concluded';
     case 'measure_requested':
       return zh
-        ? `提请措施 ${e.id}:${t(lang, `measure.${e.kind}`)}${e.major ? '(重大措施,须批准)' : ''};依据:${e.basis}`
-        : `Measure ${e.id} requested: ${t(lang, `measure.${e.kind}`)}${e.major ? ' (major, needs approval)' : ''}; basis: ${e.basis}`;
+        ? `提请${measure(e.id)}${e.major ? '(重大措施,须批准)' : ''};依据:${e.basis}`
+        : `${measure(e.id)} requested${e.major ? ' (major, needs approval)' : ''}; basis: ${e.basis}`;
     case 'measure_approved':
       return zh
-        ? `${role(e.by)}批准措施 ${e.id}${e.after_the_fact ? '(事后补批)' : ''}`
-        : `${role(e.by)} approved measure ${e.id}${e.after_the_fact ? ' after the fact' : ''}`;
+        ? `${role(e.by)}批准${measure(e.id)}${e.after_the_fact ? '(事后补批)' : ''}`
+        : `${role(e.by)} approved ${measure(e.id)}${e.after_the_fact ? ' after the fact' : ''}`;
     case 'measure_declined':
-      return zh ? `${role(e.by)}不同意措施 ${e.id}:${e.reason}` : `${role(e.by)} declined measure ${e.id}: ${e.reason}`;
+      return zh ? `${role(e.by)}不同意${measure(e.id)}:${e.reason}` : `${role(e.by)} declined ${measure(e.id)}: ${e.reason}`;
     case 'measure_taken':
       return zh
-        ? `实施措施 ${e.id}${e.flagged ? '(未经事先批准,已标记)' : ''}`
-        : `Measure ${e.id} taken${e.flagged ? ' WITHOUT prior approval (flagged)' : ''}`;
+        ? `实施${measure(e.id)}${e.flagged ? '(未经事先批准,已标记)' : ''}${e.reason ? `;理由:${e.reason}` : ''}`
+        : `${measure(e.id)} taken${e.flagged ? ' WITHOUT prior approval (flagged)' : ''}${e.reason ? `; reason: ${e.reason}` : ''}`;
     case 'incident_cleared':
       return zh ? `现场处置结束:${t(lang, `cleared.${e.by}`)}` : `On-site phase over: ${t(lang, `cleared.${e.by}`)}`;
     case 'case_opened':

@@ -14,7 +14,7 @@ import type { OutgoingMessage } from './outbox.js';
  */
 
 /** What a notification is about (`NotificationBody.kind`). */
-export type NotificationKind = 'summons' | 'alert' | 'approval_request' | 'case_deadline' | 'escalation';
+export type NotificationKind = 'summons' | 'stand_down' | 'alert' | 'approval_request' | 'case_deadline' | 'escalation';
 
 /** An appended event as the notifier reads it back from the log rows. */
 export interface LoggedEvent {
@@ -90,6 +90,12 @@ export function audienceOf(e: LoggedEvent, plan: Plan, subject: Subject): Audien
         const holders = (e.data.persons as Holder[] | undefined) ?? [];
         return { ...none, kind: 'summons', persons: holders.map((h) => ({ ...h, role })), ackRole: role };
       }
+      case 'summons_stood_down': {
+        // The same people the summons reached, on the same channels (contract §2).
+        const role = str(e.data.role);
+        const holders = subject.kind === 'incident' ? (subject.state.summons.find((x) => x.role === role)?.persons ?? []) : [];
+        return { ...none, kind: 'stand_down', persons: holders.map((h) => ({ ...h, role })) };
+      }
       case 'deadline_missed':
         return { ...none, kind: 'alert', roles: unique([str(e.data.role), ...plan.informed]) };
       case 'update_due':
@@ -130,6 +136,8 @@ export function messageText(e: LoggedEvent, ctx: Pick<ComposeContext, 'plan' | '
           text: `${role(e.data.role)}：${where}发生信访事件，请于${time(num(e.data.deadline))}前到场${clause}。收到请点击链接确认。`,
           data,
         };
+      case 'summons_stood_down':
+        return { subject: `已解除，无需到场：${venue}`, text: `${role(e.data.role)}：${where}的现场处置已结束，到场通知已解除，无需到场${clause}。`, data };
       case 'deadline_missed':
         return { subject: `超时未到：${venue}`, text: `预警：${role(e.data.role)}未在${time(num(e.data.deadline))}前到达${where}${clause}。`, data };
       case 'update_due':

@@ -13,6 +13,7 @@ import { enqueue, type OutgoingMessage } from './outbox.js';
 /** The event types that may notify anyone (the rest are skipped without a lookup). */
 const NOTIFYING = new Set([
   'summons_issued',
+  'summons_stood_down',
   'deadline_missed',
   'update_due',
   'measure_requested',

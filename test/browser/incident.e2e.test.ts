@@ -128,10 +128,15 @@ describe.runIf(HAS_CHROMIUM)('the whole incident in the browser', { timeout: 60_
 
   it('clearing opens the follow-up case; the principal may then leave', async () => {
     await confirm(board, 'clear');
-    const code = board.getByTestId('tracking-code');
+    // The working group sees the case and opens it; its tracking code is the petitioner's and the handler's only.
+    await board.getByTestId('case').waitFor();
+    await board.getByTestId('case-open').waitFor();
+    expect(await board.getByTestId('tracking-code').count()).toBe(0);
+    await shot(board, 'incident-cleared-wall');
+    await principal.goto(incidentUrl);
+    const code = principal.getByTestId('tracking-code');
     await code.waitFor();
     expect(await code.textContent()).toMatch(/^YJ-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
-    await shot(board, 'incident-cleared-wall');
     await principal.goto('/my');
     await principal.getByTestId('my-leave').click();
     await principal.getByTestId('my-leave').waitFor({ state: 'detached' });

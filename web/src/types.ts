@@ -45,7 +45,7 @@ export interface Allowed {
   commands: string[];
   roles: { ack: string[]; arrive: string[]; leave: string[] };
   approve_as: string[];
-  measures: { take: string[]; approve: string[]; decline: string[] };
+  measures: { take: string[]; take_anyway: string[]; approve: string[]; decline: string[] };
 }
 
 /** A handler's name in both languages, as the case APIs send it. */

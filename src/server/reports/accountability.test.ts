@@ -49,6 +49,7 @@ function summons(unit: string, issued: number, arrived: number | null, position 
     ackedAt: null,
     arrivedAt,
     leftAt: null,
+    stoodDownAt: null,
     // As the engine records it: an arrival decides; a deadline timer may not have fired yet.
     status: arrivedAt === null ? 'pending' : arrivedAt <= deadline ? 'on_time' : 'late',
     persons: [],
@@ -78,6 +79,7 @@ const measure = (id: string, takenMin: number, over: Partial<Measure> = {}): Mea
   takenAt: at(takenMin),
   flagged: true,
   takenWithoutApproval: true,
+  takeReason: null,
   ...over,
 });
 
@@ -137,6 +139,7 @@ describe('accountability report', () => {
         on_time: 4,
         late: 1,
         missed: 1,
+        stood_down: 0,
         pending: 1,
         on_time_rate: 0.6667,
         median_minutes: 30,
@@ -150,6 +153,7 @@ describe('accountability report', () => {
         on_time: 1,
         late: 1,
         missed: 0,
+        stood_down: 0,
         pending: 0,
         on_time_rate: 0.5,
         median_minutes: 16,
@@ -157,7 +161,7 @@ describe('accountability report', () => {
         unapproved_measures: 0,
       },
     ]);
-    expect(r.totals).toEqual({ summoned: 9, on_time: 5, late: 2, missed: 1, pending: 1, on_time_rate: 0.625, median_minutes: 20, p90_minutes: 54, unapproved_measures: 0 });
+    expect(r.totals).toEqual({ summoned: 9, on_time: 5, late: 2, missed: 1, stood_down: 0, pending: 1, on_time_rate: 0.625, median_minutes: 20, p90_minutes: 54, unapproved_measures: 0 });
   });
 
   it('lists the late and missed summons oldest first, with minutes over the deadline and the incident', () => {
@@ -340,6 +344,20 @@ describe('the year-end assessment and the draft notice (§5.2)', () => {
     expect(n.text).not.toContain('县住建局');
     expect(n.text).toContain('纳入县政府年终信访考核');
     expect(n.text.trimEnd().endsWith('2026年3月3日')).toBe(true);
+  });
+
+  it('counts a stood-down summons apart: never late, never missed, never named in the notice (contract §2)', () => {
+    // Summoned at minute 0 with an hour to come; the incident was cleared at minute 20.
+    const stood: Summons = { ...summons('town-hengbu', 0, null), status: 'stood_down', stoodDownAt: at(20) };
+    const cameAnyway: Summons = { ...summons('town-fushan', 0, 30), status: 'stood_down', stoodDownAt: at(20) };
+    const r = accountabilityReport(input({ incidents: [incident([stood, cameAnyway, summons('dept-housing', 0, 10)])], now: at(24 * 60) }));
+    expect(r.units.find((u) => u.unit === 'town-hengbu')).toMatchObject({ summoned: 1, on_time: 0, late: 0, missed: 0, stood_down: 1, on_time_rate: null });
+    expect(r.units.find((u) => u.unit === 'town-fushan')).toMatchObject({ stood_down: 1, on_time: 0, late: 0, median_minutes: null });
+    expect(r.late).toEqual([]);
+    const n = noticeDraft(r, plan, MARCH, now);
+    expect(n.units).toEqual([]);
+    expect(n.text).not.toContain('横埠镇');
+    expect(n.text).toContain('另有2次因现场处置结束、在到场时限前解除,不计迟到或未到场');
   });
 
   it('a period with nobody late says so', () => {

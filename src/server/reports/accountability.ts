@@ -52,6 +52,8 @@ export interface UnitFigures {
   on_time: number;
   late: number;
   missed: number;
+  /** Stood down when the incident was cleared before they arrived: counted apart, never late or missed. */
+  stood_down: number;
   pending: number;
   /** on_time / (on_time + late + missed), 4 decimals; null when none is decided. */
   on_time_rate: number | null;
@@ -157,6 +159,8 @@ export const ARRIVAL_BUCKETS = [5, 10, 15, 30, 60] as const;
  * fired yet (a server that was down), and pending before. Pure.
  */
 export function summonsStatus(s: Summons, now: number): SummonsStatus {
+  // A stand-down holds even if the person came anyway (contract §2).
+  if (s.status === 'stood_down') return 'stood_down';
   if (s.arrivedAt !== null) return s.arrivedAt <= s.deadline ? 'on_time' : 'late';
   if (s.status === 'missed' || now > s.deadline) return 'missed';
   return 'pending';
@@ -237,10 +241,11 @@ export interface ReportInput {
 }
 
 function unitFigures(plan: Plan, unit: string, summons: readonly { s: Summons; status: SummonsStatus }[], unapproved: number): UnitFigures {
-  const n = { on_time: 0, late: 0, missed: 0, pending: 0 };
+  const n = { on_time: 0, late: 0, missed: 0, stood_down: 0, pending: 0 };
   for (const x of summons) n[x.status]++;
   const minutes = summons
-    .filter((x) => x.s.arrivedAt !== null)
+    // Time to arrive of those who had to: a stood-down summons is not measured.
+    .filter((x) => x.s.arrivedAt !== null && x.status !== 'stood_down')
     .map((x) => (x.s.arrivedAt! - x.s.issuedAt) / MINUTE)
     .sort((a, b) => a - b);
   return {
@@ -493,7 +498,9 @@ export function noticeDraft(report: AccountabilityReport, plan: Plan, period: Pe
     `  按照《${plan.file.title.zh}》工作纪律(${plan.file.discipline.arrival.clause}、${plan.file.discipline.arrival.police.clause}),` +
       `接到通知后,乡镇主要负责同志须在${zhLimit(limits.township ?? limits.default!)}内、县直部门主要负责同志须在${zhLimit(limits['county-department'] ?? limits.default!)}内赶到现场,` +
       `公安机关须在${zhLimit(plan.policeLimit)}内到达现场。` +
-      `${span},共发出到场通知${totals.summoned}次,按时到场${totals.on_time}次,迟到${totals.late}次,未到场${totals.missed}次,按时到场率${percent(totals.on_time_rate)}。`,
+      `${span},共发出到场通知${totals.summoned}次,按时到场${totals.on_time}次,迟到${totals.late}次,未到场${totals.missed}次,按时到场率${percent(totals.on_time_rate)}。` +
+      // Stood down when the incident was cleared before they arrived: neither late nor missed, no unit named for it.
+      (totals.stood_down ? `另有${totals.stood_down}次因现场处置结束、在到场时限前解除,不计迟到或未到场。` : ''),
   );
   if (units.length === 0) {
     lines.push('  本期各单位均按时到场,予以肯定。');

@@ -87,6 +87,7 @@ function summonsColumns<R extends UnitRow>(): Column<R>[] {
     { header: h('按时到场', 'On time'), format: 'int', value: (r) => r.on_time },
     { header: h('迟到', 'Late'), format: 'int', value: (r) => r.late },
     { header: h('未到场', 'Missed'), format: 'int', value: (r) => r.missed },
+    { header: h('已解除', 'Stood down'), format: 'int', value: (r) => r.stood_down },
     { header: h('按时到场率', 'On-time rate'), format: 'percent', value: (r) => r.on_time_rate },
     { header: h('到场用时中位数(分钟)', 'Median minutes to arrive'), format: 'minutes', value: (r) => r.median_minutes, width: 14 },
     { header: h('到场用时90%分位(分钟)', '90th percentile minutes'), format: 'minutes', value: (r) => r.p90_minutes, width: 14 },

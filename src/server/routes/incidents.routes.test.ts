@@ -287,7 +287,7 @@ for (const dialect of DIALECTS) {
       const missed = await view(id);
       expect(missed.summons[0].status).toBe('missed');
       expect(missed.alerts).toEqual([{ at: '2026-03-02T10:04:00+08:00', kind: 'deadline_missed', role: 'town-tanggou/principal' }]);
-      expect(missed.accountability).toEqual([{ unit: 'town-tanggou', summoned: 1, on_time: 0, late: 0, missed: 1, pending: 0 }]);
+      expect(missed.accountability).toEqual([{ unit: 'town-tanggou', summoned: 1, on_time: 0, late: 0, missed: 1, stood_down: 0, pending: 0 }]);
       const fired = (await events()).filter((e) => e.type === 'deadline_missed');
       expect(fired).toEqual([expect.objectContaining({ incident: id, role: 'town-tanggou/principal', at: '2026-03-02T10:04:00+08:00', actor: null })]);
       // Firing again does nothing; arriving later is late, not on time.

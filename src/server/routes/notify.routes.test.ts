@@ -132,6 +132,45 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('clearing stands the summoned person down on every channel that reached them; the link then says so and acknowledges nothing', async () => {
+      const smtp = await SmtpReceiver.start();
+      const sms = await HttpReceiver.start();
+      try {
+        await t.close();
+        t = await testApp(dialect, T0, { notify: { smtp: { url: smtp.url(), from: 'yingji@county.example' }, sms: { url: sms.url('/sms'), token: 'sms-token' } } });
+        staff = await Client.as(t.app, 'petition-bureau.staff');
+        await t.store.db.updateTable('people').set({ email: 'principal@town.example', phone: '13900000000' }).where('id', '=', await principalId()).execute();
+        const id = await summon();
+        const token = await linkToken(id);
+        t.clock.now += 10 * 60_000;
+        const cleared = await staff.post(`/api/incidents/${id}/commands`, { do: 'clear' });
+        expect(cleared.json().summons[0]).toMatchObject({ role: ROLE, status: 'stood_down', stood_down_at: '2026-03-02T09:10:00+08:00' });
+        const outboxRows = await t.store.db.selectFrom('outbox').select(['channel', 'subject']).where('source_id', '=', id).execute();
+        expect(outboxRows.filter((r) => r.subject?.startsWith('已解除')).map((r) => r.channel).sort()).toEqual(['email', 'in_app', 'sms']);
+        expect(await t.notify.dispatcher.runOnce()).toBe(6);
+        expect(smtp.messages.map((m) => m.subject)).toEqual(['应急召集：巡视组驻地', '已解除，无需到场：巡视组驻地']);
+        expect(sms.requests).toHaveLength(2);
+        expect(sms.requests[1]!.body).toContain('无需到场');
+        const principal = await Client.as(t.app, 'town-tanggou.principal');
+        const inbox = (await principal.get('/api/my/inbox')).json() as { kind: string; text: string }[];
+        expect(inbox.map((m) => m.kind).sort()).toEqual(['stand_down', 'summons']);
+        expect(inbox.find((m) => m.kind === 'stand_down')!.text).toContain('到场通知已解除，无需到场');
+        // The link shows the stand-down; using it acknowledges nothing.
+        const shown = (await new Client(t.app).get(`/api/ack/${token}`)).json();
+        expect(shown.summons).toMatchObject({ status: 'stood_down', stood_down_at: '2026-03-02T09:10:00+08:00' });
+        const used = await new Client(t.app).post(`/api/ack/${token}`);
+        expect(used.statusCode).toBe(409);
+        expect(used.json().error.reason).toBe('stood_down');
+        // No deadline_missed later, so no alert to anyone.
+        t.clock.now += 2 * 60 * 60_000;
+        await t.processor.fireDueTimers();
+        expect(await t.store.db.selectFrom('events').select('type').where('stream_id', '=', id).where('type', '=', 'deadline_missed').execute()).toEqual([]);
+      } finally {
+        await smtp.close();
+        await sms.down();
+      }
+    });
+
     it('a failing hook rolls the event back: no event without its messages', async () => {
       t.processor.withFlushHook(async () => {
         throw new Error('outbox unavailable');

@@ -134,7 +134,7 @@ for (const dialect of DIALECTS) {
         ['dept-housing', 2, 1, 1, 0, 0, 0.5, 15, 18.2, 0],
       ]);
       // Arrivals after 3, 11, 19 and 30 minutes.
-      expect(r.totals).toEqual({ summoned: 5, on_time: 3, late: 1, missed: 1, pending: 0, on_time_rate: 0.6, median_minutes: 15, p90_minutes: 26.7, unapproved_measures: 1 });
+      expect(r.totals).toEqual({ summoned: 5, on_time: 3, late: 1, missed: 1, stood_down: 0, pending: 0, on_time_rate: 0.6, median_minutes: 15, p90_minutes: 26.7, unapproved_measures: 1 });
       expect(r.late).toEqual([
         expect.objectContaining({ incident: ids.hengbu, unit: 'town-hengbu', status: 'missed', issued_at: '2026-03-02T09:10:00+08:00', deadline: '2026-03-02T10:10:00+08:00', arrived_at: null }),
         expect.objectContaining({ incident: ids.housingLate, unit: 'dept-housing', status: 'late', arrived_at: '2026-03-02T10:00:00+08:00', minutes_over: 4 }),
@@ -241,6 +241,7 @@ for (const dialect of DIALECTS) {
         '按时到场',
         '迟到',
         '未到场',
+        '已解除',
         '按时到场率',
         '到场用时中位数(分钟)',
         '到场用时90%分位(分钟)',
@@ -255,13 +256,14 @@ for (const dialect of DIALECTS) {
       ]);
       expect(sheet.rowCount).toBe(2 + a.rows.length);
       a.rows.forEach((r: any, i: number) => {
-        const cells = Array.from({ length: 16 }, (_, j) => sheet.getRow(3 + i).getCell(j + 1).value ?? null);
+        const cells = Array.from({ length: 17 }, (_, j) => sheet.getRow(3 + i).getCell(j + 1).value ?? null);
         expect(cells, r.unit).toEqual([
           r.name.zh,
           r.summoned,
           r.on_time,
           r.late,
           r.missed,
+          r.stood_down,
           r.on_time_rate,
           r.median_minutes,
           r.p90_minutes,
@@ -275,9 +277,9 @@ for (const dialect of DIALECTS) {
           r.handling.rate,
         ]);
       });
-      expect(sheet.getCell('F3').numFmt).toBe('0.0%');
+      expect(sheet.getCell('G3').numFmt).toBe('0.0%');
       const housing = a.rows.findIndex((r: any) => r.unit === 'dept-housing');
-      expect(sheet.getRow(3 + housing).getCell(8).value).toBe(18.2);
+      expect(sheet.getRow(3 + housing).getCell(9).value).toBe(18.2);
     });
 
     it('the accountability XLSX has a sheet per table; the CSV starts with a UTF-8 BOM and opens in Chinese', async () => {
@@ -296,11 +298,11 @@ for (const dialect of DIALECTS) {
       const bytes = csv.rawPayload;
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const lines = bytes.subarray(3).toString('utf8').split('\r\n');
-      expect(lines[0]).toBe('单位,到场通知(次),按时到场,迟到,未到场,按时到场率,到场用时中位数(分钟),到场用时90%分位(分钟),未经批准的处置措施');
-      expect(lines).toContain('县住建局,2,1,1,0,50%,15,18.2,0');
-      expect(lines).toContain('横埠镇,1,0,0,1,0%,,,0');
+      expect(lines[0]).toBe('单位,到场通知(次),按时到场,迟到,未到场,已解除,按时到场率,到场用时中位数(分钟),到场用时90%分位(分钟),未经批准的处置措施');
+      expect(lines).toContain('县住建局,2,1,1,0,0,50%,15,18.2,0');
+      expect(lines).toContain('横埠镇,1,0,0,1,0,0%,,,0');
       const en = await group.get(`/api/reports/assessment.csv?year=2026&lang=en`);
-      expect(en.body.split('\r\n')[0]).toBe('\ufeffUnit,Summons,On time,Late,Missed,On-time rate,Median minutes to arrive,90th percentile minutes,Measures without prior approval,Cases,Accepted in time,Acceptance late or overdue,Acceptance rate (15 days),Handled in time,Handling late or overdue,Handling rate (60 days)');
+      expect(en.body.split('\r\n')[0]).toBe('\ufeffUnit,Summons,On time,Late,Missed,Stood down,On-time rate,Median minutes to arrive,90th percentile minutes,Measures without prior approval,Cases,Accepted in time,Acceptance late or overdue,Acceptance rate (15 days),Handled in time,Handling late or overdue,Handling rate (60 days)');
       const cases = await group.get(`/api/reports/accountability.csv?${MARCH}&table=cases`);
       expect(cases.body.split('\r\n')).toContain('县住建局,2,1,1,50%,1,0,100%');
     });

@@ -46,6 +46,8 @@ export function allowedFor(p: Principal, state: IncidentState, plan: Plan, now: 
   const approveAs = p.roles.filter((r) => plan.approvers.has(r));
   const measures = {
     take: state.measures.filter((m) => ok({ do: 'take_measure', id: m.id })).map((m) => m.id),
+    // Declined by a county leader: not a normal action; taking it anyway needs a reason and is flagged.
+    take_anyway: state.measures.filter((m) => m.declinedAt !== null && ok({ do: 'take_measure', id: m.id, reason: 'probe' })).map((m) => m.id),
     approve: approveAs.length ? state.measures.filter((m) => m.major && ok({ do: 'approve_measure', id: m.id, by: approveAs[0]! })).map((m) => m.id) : [],
     decline: approveAs.length ? state.measures.filter((m) => m.major && ok({ do: 'decline_measure', id: m.id, by: approveAs[0]!, reason: 'probe' })).map((m) => m.id) : [],
   };
@@ -82,7 +84,7 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
     const p = principal(req);
     const out = [];
     for (const state of await incidentsRepository.list(s.store.db, { limit: 1000 })) {
-      if (state.status === 'closed' && state.summons.every((x) => x.arrivedAt !== null || x.status === 'missed')) continue;
+      if (state.status === 'closed' && state.summons.every((x) => x.arrivedAt !== null || x.status === 'missed' || x.status === 'stood_down')) continue;
       if (!state.summons.some((x) => p.roles.includes(x.role))) continue;
       const plan = await s.plans.byDigest(state.plan.digest);
       const view = await presentIncident(s.store.db, p, state, plan);

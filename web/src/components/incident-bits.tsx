@@ -17,9 +17,12 @@ export function TierTag({ tier }: { tier: number }) {
   return <Tag color={color} data-testid="tier">{t('common.tier', { tier })}</Tag>;
 }
 
-export function SummonsStatus({ s }: { s: Summons }) {
+/** Tag colours of summons statuses: stood down is grey, neither late nor missed (contract §2). */
+export const SUMMONS_COLOR: Record<Summons['status'], string> = { pending: 'blue', on_time: 'green', late: 'orange', missed: 'red', stood_down: 'default' };
+
+export function SummonsStatus({ s }: { s: Pick<Summons, 'role' | 'status'> }) {
   const { t } = useT();
-  const color = { pending: 'blue', on_time: 'green', late: 'orange', missed: 'red' }[s.status];
+  const color = SUMMONS_COLOR[s.status];
   return <Tag color={color} data-testid={`status-${s.role}`}>{t(`summons.${s.status}`)}</Tag>;
 }
 

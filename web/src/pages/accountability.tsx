@@ -222,6 +222,7 @@ function UnitTable({ rows }: { rows: UnitFigures[] }) {
     { title: t('summons.on_time'), dataIndex: 'on_time', align: 'right' },
     { title: t('summons.late'), dataIndex: 'late', align: 'right', render: (v: number) => (v ? <Tag color="orange">{v}</Tag> : v) },
     { title: t('summons.missed'), dataIndex: 'missed', align: 'right', render: (v: number) => (v ? <Tag color="red">{v}</Tag> : v) },
+    { title: t('summons.stood_down'), dataIndex: 'stood_down', align: 'right' },
     { title: t('summons.pending'), dataIndex: 'pending', align: 'right' },
     { title: t('acc.onTimeRate'), dataIndex: 'on_time_rate', align: 'right', render: pct },
     { title: t('acc.median'), dataIndex: 'median_minutes', align: 'right', render: num },

@@ -12,7 +12,7 @@ interface AckLink {
   role: string;
   role_name: { zh: string; en: string };
   incident: { id: string; venue: string; venue_name: { zh: string; en: string }; matter: string; matter_withheld: boolean; headcount: number; status: string };
-  summons: { deadline: string; acked_at: string | null; arrived_at: string | null; status: string } | null;
+  summons: { deadline: string; acked_at: string | null; arrived_at: string | null; status: string; stood_down_at: string | null } | null;
   expires_at: string;
 }
 
@@ -88,7 +88,9 @@ export function AckPage() {
               </Descriptions.Item>
               {link.summons && <Descriptions.Item label={t('ack.deadline')}>{clock(link.summons.deadline)}</Descriptions.Item>}
             </Descriptions>
-            {done ? (
+            {link.summons?.status === 'stood_down' && !done ? (
+              <Result status="info" title={t('ack.stoodDown')} subTitle={t('my.stoodDown')} data-testid="ack-stood-down" />
+            ) : done ? (
               <Result
                 status="success"
                 title={t(`ack.done.${done.done}`)}

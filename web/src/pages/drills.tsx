@@ -4,7 +4,7 @@ import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IncidentView, UnitAccountability } from '../../../src/engine/incident.view';
 import { ApiError, get, post } from '../api';
-import { clock, TierTag } from '../components/incident-bits';
+import { clock, SUMMONS_COLOR, TierTag } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { usePlan } from '../plan-context';
 
@@ -516,7 +516,7 @@ function ResultView({ shown, busy, onSave }: { shown: Shown; busy: boolean; onSa
                   { title: t('col.issued'), render: (_, s) => clock(s.issued_at) },
                   { title: t('col.deadline'), render: (_, s) => clock(s.deadline) },
                   { title: t('col.arrived'), render: (_, s) => clock(s.arrived_at) },
-                  { title: t('col.status'), render: (_, s) => <Tag color={{ pending: 'blue', on_time: 'green', late: 'orange', missed: 'red' }[s.status]}>{t(`summons.${s.status}`)}</Tag> },
+                  { title: t('col.status'), render: (_, s) => <Tag color={SUMMONS_COLOR[s.status]}>{t(`summons.${s.status}`)}</Tag> },
                 ]}
               />
             </Card>

@@ -2,7 +2,7 @@ import { Alert, App, Button, Card, Col, Descriptions, Empty, Image, Input, Input
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { useParams } from 'react-router';
 import type { IncidentEvent } from '../../../src/engine/events';
-import { describeEvent, handlerName } from '../../../src/i18n/describe';
+import { describeEvent, handlerName, measureLabel } from '../../../src/i18n/describe';
 import { csrfToken, errorText, get, post } from '../api';
 import { CaseLink } from '../components/case-bits';
 import { Countdown } from '../components/countdown';
@@ -127,7 +127,7 @@ export function IncidentPage() {
             <Card size="small" title={t('incident.measures')} style={{ marginTop: 16 }}>
               {incident.measures.map((m) => (
                 <div key={m.id} style={{ marginBottom: 6 }} data-testid={`measure-${m.id}`}>
-                  <Tag>{m.id}</Tag> {t(`measure.${m.kind}`)} · {m.basis}{' '}
+                  <Tag>{measureLabel(incident.measures, m.id, lang)}</Tag> {m.basis}{' '}
                   {m.approved_by ? <Tag color="green">{t('label.approved_by')} {role(m.approved_by, lang)}</Tag> : m.declined_by ? <Tag color="default">{t('action.decline_measure')}: {m.decline_reason}</Tag> : m.major ? <Tag color="orange">{t('board.unapproved')}</Tag> : null}
                   {m.taken_at && <Tag>{t('label.taken')} {clock(m.taken_at)}</Tag>}
                   {m.taken_without_approval && <Tag color="red">{t('label.flagged')}</Tag>}
@@ -152,7 +152,7 @@ export function IncidentPage() {
                 children: (
                   <div data-testid={`event-${e.type}`}>
                     <Typography.Text type="secondary">{clock(e.at)}</Typography.Text>{' '}
-                    {describeEvent(e as unknown as IncidentEvent, lang, plan, time as (ms: number) => string)}
+                    {describeEvent(e as unknown as IncidentEvent, lang, plan, time as (ms: number) => string, incident.measures)}
                     {e.clause ? <Tag style={{ marginLeft: 6 }}>{e.clause}</Tag> : null}
                     {e.type === 'evidence_attached' && <Evidence id={String(e.attachment)} mediaType={String(e.media_type)} sha256={String(e.sha256)} />}
                     {e.actor && (
@@ -304,10 +304,12 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
     );
   }
   for (const m of incident.measures) {
-    if (allowed.measures.take.includes(m.id)) rows.push(<span key={`take-${m.id}`}>{confirmed(`${t('action.take_measure')} · ${m.id}`, { do: 'take_measure', id: m.id }, m.major && !m.approved_at, `take-${m.id}`)}</span>);
+    const label = measureLabel(incident.measures, m.id, lang);
+    if (allowed.measures.take.includes(m.id)) rows.push(<span key={`take-${m.id}`}>{confirmed(`${t('action.take_measure')} · ${label}`, { do: 'take_measure', id: m.id }, m.major && !m.approved_at, `take-${m.id}`)}</span>);
+    if (allowed.measures.take_anyway.includes(m.id)) rows.push(<TakeAnyway key={`anyway-${m.id}`} label={label} busy={busy} onTake={(reason) => void send({ do: 'take_measure', id: m.id, reason })} testid={`take-anyway-${m.id}`} />);
     if (allowed.measures.approve.includes(m.id)) {
       for (const as of allowed.approve_as) {
-        rows.push(<span key={`approve-${m.id}-${as}`}>{confirmed(`${t('action.approve_measure')} ${m.id} · ${role(as, lang)}`, { do: 'approve_measure', id: m.id, by: as }, false, `approve-${m.id}`)}</span>);
+        rows.push(<span key={`approve-${m.id}-${as}`}>{confirmed(`${t('action.approve_measure')} ${label} · ${role(as, lang)}`, { do: 'approve_measure', id: m.id, by: as }, false, `approve-${m.id}`)}</span>);
       }
     }
   }
@@ -318,6 +320,27 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
     <Space direction="vertical" style={{ width: '100%' }} data-testid="actions">
       {rows}
     </Space>
+  );
+}
+
+/**
+ * Taking a measure a county leader declined: not offered as a normal action. It needs a reason,
+ * and the record flags it like a measure taken without approval (§5.1).
+ */
+function TakeAnyway({ label, busy, onTake, testid }: { label: string; busy: boolean; onTake: (reason: string) => void; testid: string }) {
+  const { t } = useT();
+  const [reason, setReason] = useState('');
+  return (
+    <Popconfirm
+      title={t('action.takeAnywayTitle')}
+      description={<Input.TextArea value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('action.takeAnywayReason')} maxLength={4000} data-testid={`${testid}-reason`} />}
+      okButtonProps={{ disabled: !reason.trim(), danger: true, 'data-testid': `${testid}-ok` } as never}
+      onConfirm={() => onTake(reason.trim())}
+    >
+      <Button danger type="dashed" loading={busy} data-testid={testid}>
+        {t('action.takeAnyway')} · {label}
+      </Button>
+    </Popconfirm>
   );
 }
 

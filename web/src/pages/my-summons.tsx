@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { errorText, post } from '../api';
 import { Countdown } from '../components/countdown';
 import { Inbox } from '../components/deliveries';
-import { clock, SummonsStatus } from '../components/incident-bits';
+import { clock, MatterText, SummonsStatus } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { live, useLiveList } from '../live';
 import { usePlan } from '../plan-context';
@@ -49,22 +49,25 @@ export function MySummonsPage() {
             title={<Link to={`/incidents/${item.incident.id}`}>{venue(item.incident.venue, lang)}</Link>}
             extra={<SummonsStatus s={s} />}
           >
-            <Typography.Paragraph>{item.incident.matter}</Typography.Paragraph>
+            <Typography.Paragraph>
+              <MatterText matter={item.incident.matter} withheld={item.incident.matter_withheld} />
+            </Typography.Paragraph>
+            {s.status === 'stood_down' && <Alert type="info" showIcon message={t('my.stoodDown')} style={{ marginBottom: 8 }} data-testid="my-stood-down" />}
             <Space direction="vertical" style={{ width: '100%' }}>
               <div>
                 {role(s.role, lang)} · {t(`reason.${s.reason}`)}
               </div>
               <div>
-                {t('my.deadline')} {clock(s.deadline)} <Countdown issued={s.issued_at} deadline={s.deadline} done={s.arrived_at !== null} />
+                {t('my.deadline')} {clock(s.deadline)} <Countdown issued={s.issued_at} deadline={s.deadline} done={s.arrived_at !== null || s.status === 'stood_down'} />
               </div>
               {item.lingering && item.responsible && s.arrived_at && !s.left_at && <Tag color="orange">{t('behavior.lingering')} §4.1.1</Tag>}
-              {!s.acked_at && !s.arrived_at && (
+              {!s.acked_at && !s.arrived_at && s.status !== 'stood_down' && (
                 <Button block className="big-button" onClick={() => void act(item, 'ack')} data-testid="my-ack">
                   {t('action.ack')}
                 </Button>
               )}
               {!s.arrived_at && (
-                <Button block type="primary" className="big-button" onClick={() => void act(item, 'arrive')} data-testid="my-arrive">
+                <Button block type={s.status === 'stood_down' ? 'default' : 'primary'} className="big-button" onClick={() => void act(item, 'arrive')} data-testid="my-arrive">
                   {t('action.arrive')}
                 </Button>
               )}
