@@ -206,7 +206,7 @@ describe('plan errors name file, line, column and what is wrong', () => {
       (o) => o.replace('in_charge: county-government/leader', 'in_charge: dept-housing/principal'),
     );
     expect(errors[0]).toMatchObject({ file: org });
-    expect(errors[0]!.message).toMatch(/leader in charge must be a county-party or county-government role/);
+    expect(errors[0]!.message).toMatch(/leader in charge must hold a role in a county leadership unit/);
   });
 
   it('reports a missing organization file', () => {

@@ -57,7 +57,7 @@ export function validatePlan(
     const problem = roleExists(u.in_charge);
     if (problem) inOrg(['units', i, 'in_charge'], problem);
     else if (!isLeadership(u.in_charge)) {
-      inOrg(['units', i, 'in_charge'], `the leader in charge must be a county-party or county-government role, not "${u.in_charge}"`);
+      inOrg(['units', i, 'in_charge'], `the leader in charge must hold a role in a county leadership unit (kind leadership), not "${u.in_charge}"`);
     }
   });
   org.working_group.forEach((w, i) => {
