@@ -1,6 +1,6 @@
 import type { CaseState } from '../engine/case.state.js';
 import { runningDeadline } from '../engine/case.decider.js';
-import type { Db, Trx } from './db.js';
+import { byIds, type Db, type Trx } from './db.js';
 
 /** Queries over the follow-up case projection and its sealed personal data. */
 export const casesRepository = {
@@ -9,18 +9,10 @@ export const casesRepository = {
     return row ? (JSON.parse(row.state) as CaseState) : undefined;
   },
 
-  /** Several cases by id, at most 500 a query. */
+  /** Several by id. */
   async many(db: Db | Trx, ids: readonly string[]): Promise<Map<string, CaseState>> {
-    const out = new Map<string, CaseState>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const rows = await db.selectFrom('cases').select('state').where('id', 'in', unique.slice(i, i + 500)).execute();
-      for (const r of rows) {
-        const st = JSON.parse(r.state) as CaseState;
-        out.set(st.id, st);
-      }
-    }
-    return out;
+    const rows = await byIds(ids, (slice) => db.selectFrom('cases').select('state').where('id', 'in', slice).execute());
+    return new Map(rows.map((r) => JSON.parse(r.state) as CaseState).map((st) => [st.id, st]));
   },
 
   async byTrackingCode(db: Db, code: string): Promise<CaseState | undefined> {

@@ -30,6 +30,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * Reads rows by many ids, at most 500 ids a query (SQLite and PostgreSQL both cap bound
+ * parameters), each id once; `read` runs one query for a slice of ids.
+ */
+export async function byIds<R>(ids: readonly string[], read: (slice: string[]) => Promise<R[]>): Promise<R[]> {
+  const unique = [...new Set(ids)];
+  const rows: R[] = [];
+  for (let i = 0; i < unique.length; i += 500) rows.push(...(await read(unique.slice(i, i + 500))));
+  return rows;
+}
+
 export const DEFAULT_SQLITE_URL = 'sqlite:./data/yingji.db';
 
 /** Opens SQLite (`sqlite:PATH`, a bare path, or `:memory:`) or PostgreSQL (`postgres://…`) and migrates it. */

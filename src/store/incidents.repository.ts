@@ -1,5 +1,5 @@
 import type { IncidentState } from '../engine/incident.state.js';
-import type { Db, Trx } from './db.js';
+import { byIds, type Db, type Trx } from './db.js';
 
 /** Queries over the incident projection (the engine state of each incident). */
 export const incidentsRepository = {
@@ -8,15 +8,10 @@ export const incidentsRepository = {
     return row ? { state: JSON.parse(row.state) as IncidentState, digest: row.plan_digest } : undefined;
   },
 
-  /** Several incidents by id, at most 500 a query. */
+  /** Several incidents by id. */
   async many(db: Db | Trx, ids: readonly string[]): Promise<Map<string, { state: IncidentState; digest: string }>> {
-    const out = new Map<string, { state: IncidentState; digest: string }>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const rows = await db.selectFrom('incidents').select(['id', 'state', 'plan_digest']).where('id', 'in', unique.slice(i, i + 500)).execute();
-      for (const r of rows) out.set(r.id, { state: JSON.parse(r.state) as IncidentState, digest: r.plan_digest });
-    }
-    return out;
+    const rows = await byIds(ids, (slice) => db.selectFrom('incidents').select(['id', 'state', 'plan_digest']).where('id', 'in', slice).execute());
+    return new Map(rows.map((r) => [r.id, { state: JSON.parse(r.state) as IncidentState, digest: r.plan_digest }]));
   },
 
   async list(db: Db, opts: { status?: string; limit?: number } = {}): Promise<IncidentState[]> {

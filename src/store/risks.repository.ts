@@ -1,5 +1,5 @@
 import { openSign, type RiskState } from '../engine/risk.state.js';
-import type { Db, Trx } from './db.js';
+import { byIds, type Db, type Trx } from './db.js';
 
 /** Filters of the register list. */
 export interface RiskFilter {
@@ -19,18 +19,10 @@ export const risksRepository = {
     return row ? (JSON.parse(row.state) as RiskState) : undefined;
   },
 
-  /** Several matters by id, at most 500 a query. */
+  /** Several by id. */
   async many(db: Db | Trx, ids: readonly string[]): Promise<Map<string, RiskState>> {
-    const out = new Map<string, RiskState>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const rows = await db.selectFrom('risks').select('state').where('id', 'in', unique.slice(i, i + 500)).execute();
-      for (const r of rows) {
-        const st = JSON.parse(r.state) as RiskState;
-        out.set(st.id, st);
-      }
-    }
-    return out;
+    const rows = await byIds(ids, (slice) => db.selectFrom('risks').select('state').where('id', 'in', slice).execute());
+    return new Map(rows.map((r) => JSON.parse(r.state) as RiskState).map((st) => [st.id, st]));
   },
 
   /**
