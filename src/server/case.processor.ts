@@ -102,7 +102,11 @@ export class CaseProcessor {
         ({ state, plan } = found);
       } else plan = await this.plans.current(trx);
       const who = typeof actor === 'function' ? actor(state, plan) : actor;
-      if ('forbidden' in who) return { kind: 'forbidden', reason: who.forbidden } as const;
+      if ('forbidden' in who) {
+        // Timers caught up above are part of the record even when the command is refused.
+        lastSeq = await log.flush();
+        return { kind: 'forbidden', reason: who.forbidden } as const;
+      }
       const hasPersonal = !isEmptyPersonal(personal);
       const decision = decideCase(state, command, { plan, now, newId: this.newId, personal: hasPersonal, retention: this.retention });
       if (!decision.ok) {

@@ -216,6 +216,20 @@ for (const dialect of DIALECTS) {
       expect(handed).toMatchObject({ status: 'closed', closed_by: 'handed_back', handed_over: { to: 'town-tanggou' } });
     });
 
+    it('a refused command still records the deadline reminders it caught up: the projection and the log agree', async () => {
+      const opened = await caseFromIncident();
+      const id = await caseId(opened.tracking_code);
+      // Past the acceptance reminder (3 days before the 15-day deadline), with no timer run yet.
+      t.clock.now += 13 * DAY;
+      // The petition bureau sees the case but does not handle it: refused inside the transaction, after the catch-up.
+      expect((await act(staff, id, { do: 'accept' })).statusCode).toBe(403);
+      const detail = await must(town, id, { do: 'accept' });
+      const events = await t.store.db.selectFrom('events').select(['type', 'version']).where('stream', '=', 'case').where('stream_id', '=', id).orderBy('version').execute();
+      expect(events.map((e) => e.type)).toContain('case_deadline_reminder');
+      expect(detail.version).toBe(events.length);
+      expect(events.map((e) => Number(e.version))).toEqual(events.map((_, i) => i + 1));
+    });
+
     it('a county leader receives a major matter', async () => {
       const wg = await Client.as(t.app, 'working-group.leader');
       const res = await staff.post('/api/incidents', reportBody());
