@@ -89,7 +89,7 @@ export function AckPage() {
               {link.summons && <Descriptions.Item label={t('ack.deadline')}>{clock(link.summons.deadline)}</Descriptions.Item>}
             </Descriptions>
             {link.summons?.status === 'stood_down' && !done ? (
-              <Result status="info" title={t('ack.stoodDown')} subTitle={t('my.stoodDown')} data-testid="ack-stood-down" />
+              <Result status="info" title={t('ack.stoodDown')} subTitle={t('ack.stoodDownNote')} data-testid="ack-stood-down" />
             ) : done ? (
               <Result
                 status="success"
