@@ -47,6 +47,21 @@ for (const dialect of DIALECTS) {
       expect(Math.min(...ids)).toBe(head + 1);
     });
 
+    it('a page of the feed skips what the reader may not see and reads on, so an empty page means the end', async () => {
+      await staff.post('/api/incidents', reportBody());
+      // Many events the township principal may not see: a register matter of another township, updated again and again.
+      const fushan = await Client.as(t.app, 'town-fushan.principal');
+      const risk = (await fushan.post('/api/risks', { unit: 'town-fushan', matter: '企业欠薪', place: '工业园', affected: 40 })).json().id;
+      for (let i = 0; i < 12; i++) await fushan.post(`/api/risks/${risk}/commands`, { do: 'record_action', text: `走访第${i + 1}次` });
+      await staff.post('/api/incidents', reportBody({ venue: 'venue-1' }));
+      const tanggou = await Client.as(t.app, 'town-tanggou.principal');
+      const first = (await tanggou.get('/api/events?after=0&limit=1')).json() as { seq: number; type: string }[];
+      expect(first.map((e) => e.type)).toEqual(['incident_reported']);
+      const next = (await tanggou.get(`/api/events?after=${first[0]!.seq}&limit=5`)).json() as { seq: number; type: string; stream: string }[];
+      expect(next.map((e) => [e.stream, e.type])).toEqual([['incident', 'incident_reported']]);
+      expect((await tanggou.get(`/api/events?after=${next[0]!.seq}`)).json()).toEqual([]);
+    });
+
     it('resumes after a Last-Event-ID within the log with no reset and nothing twice', async () => {
       await staff.post('/api/incidents', reportBody());
       await staff.post('/api/incidents', reportBody({ venue: 'venue-1' }));

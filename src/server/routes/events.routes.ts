@@ -21,7 +21,18 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
     },
     async (req) => {
       const p = principal(req);
-      return presentFeed(p, await s.plans.current(), await readBatch(s.store, req.query.after, req.query.limit)).map((e) => e.event);
+      const plan = await s.plans.current();
+      // Events the reader may not see are skipped, so a page reads on until it holds `limit`
+      // events or the log ends: an empty page always means there is nothing more to read.
+      const out: Record<string, unknown>[] = [];
+      let after = req.query.after;
+      while (out.length < req.query.limit) {
+        const batch = await readBatch(s.store, after, req.query.limit);
+        if (!batch.rows.length) break;
+        for (const e of presentFeed(p, plan, batch)) if (out.length < req.query.limit) out.push(e.event);
+        after = Number(batch.rows.at(-1)!.seq);
+      }
+      return out;
     },
   );
 
