@@ -203,7 +203,19 @@ describe('§4.1 step 3 and the tier table — activation and police command by h
     '§4.1 tiers: 6 → 15 → 30 → 60 people raise tiers 1→2→3→4, each adding its roles once; shrinking never steps down',
     (d) => {
       expect(eventsOf(d, 'plan_activated')).toEqual([
-        { seq: 6, at: t('09:35'), type: 'plan_activated', trigger: 'persuade_failed', informed: INFORMED, clause: '§4.1' },
+        // After the report, the failed guide, the summons, the escalation of the unacknowledged summons at 09:07, the arrival and the failed persuasion.
+        { seq: 7, at: t('09:35'), type: 'plan_activated', trigger: 'persuade_failed', informed: INFORMED, clause: '§4.1' },
+      ]);
+      expect(eventsOf(d, 'acknowledgement_overdue').map((e) => [e.at, e.role])).toEqual([
+        [t('09:07'), 'town-tanggou/principal'],
+        [t('09:40'), 'police-station-zongyang/responsible'],
+        [t('09:45'), 'police-special-patrol/responsible'],
+        [t('09:45'), 'police-public-order/responsible'],
+        [t('09:55'), 'police-bureau/duty-leader'],
+        [t('09:55'), 'police-special-patrol/principal'],
+        [t('09:55'), 'police-public-order/principal'],
+        [t('09:55'), 'police-station-zongyang/principal'],
+        [t('10:05'), 'police-bureau/principal'],
       ]);
       expect(d.tiers).toEqual([
         { at: t('09:00'), tier: 1 },

@@ -19,6 +19,7 @@
  * | departure_recorded      | a person checked out                                            | §4.1.1 |
  * | deadline_missed         | a summons deadline passed without arrival (alert)               | §5     |
  * | summons_stood_down      | the incident was cleared before the summoned person arrived      | §4.1   |
+ * | acknowledgement_overdue | nobody acknowledged a summons within the plan's setting (5 min)  | §5.2   |
  * | note_posted             | an on-site update (现场动态)                                     | §5.1   |
  * | update_due              | no on-site update for the plan's interval (alert)               | §5.1   |
  * | evidence_attached       | evidence (a photo, a document) stored with its SHA-256          | §5.1   |
@@ -101,6 +102,8 @@ export type IncidentEvent =
   | (At & { type: 'deadline_missed'; role: string; deadline: number; clause: string })
   /** Clearing stands down a summons not yet arrived whose deadline has not passed: no need to come (contract §2). */
   | (At & { type: 'summons_stood_down'; role: string; clause: string })
+  /** Nobody acknowledged the summons in time: the unit's deputy and the working group are told (plan setting `discipline.acknowledgement`). */
+  | (At & { type: 'acknowledgement_overdue'; role: string; unit: string; summoned_at: number; deadline: number; after: number; notify: string[]; clause: string })
   | (At & { type: 'note_posted'; text: string })
   | (At & { type: 'update_due'; role: string; since: number; clause: string })
   | (At & { type: 'evidence_attached'; attachment: string; sha256: string; name: string; media_type: string; size: number; clause: string })

@@ -75,6 +75,7 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
         arrivedAt: null,
         leftAt: null,
         stoodDownAt: null,
+        escalatedAt: null,
         status: 'pending',
         persons: event.persons ?? [],
       };
@@ -97,6 +98,9 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
     case 'deadline_missed':
       s.summons = patch(s.summons, event.role, { status: 'missed' });
       s.alerts = [...s.alerts, { at: event.at, kind: 'deadline_missed', role: event.role }];
+      return s;
+    case 'acknowledgement_overdue':
+      s.summons = patch(s.summons, event.role, { escalatedAt: event.at });
       return s;
     case 'summons_stood_down':
       s.summons = patch(s.summons, event.role, { status: 'stood_down', stoodDownAt: event.at });

@@ -24,6 +24,8 @@ export interface Summons {
   leftAt: number | null;
   /** When clearing stood the summons down before arrival (contract §2); an arrival after it is still recorded. */
   stoodDownAt: number | null;
+  /** When nobody had acknowledged it within the plan's setting and it was escalated. */
+  escalatedAt: number | null;
   status: SummonsStatus;
   /** Who held the role when summoned, where known (server); empty in drills. */
   persons: Holder[];

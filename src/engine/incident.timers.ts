@@ -13,11 +13,13 @@ import { summonsOf, type IncidentState } from './incident.state.js';
 export type Timer =
   | { key: 'guidance'; kind: 'guidance'; due: number }
   | { key: `deadline:${string}`; kind: 'deadline'; due: number; role: string }
+  | { key: `ack:${string}`; kind: 'acknowledgement'; due: number; role: string }
   | { key: 'update'; kind: 'update'; due: number };
 
 /**
  * The timers pending for an incident, derived from its state alone: the guidance window
- * (§4.1 step 2), each unmet summons deadline (§5), and the on-site update reminder (§5.1).
+ * (§4.1 step 2), each unmet summons deadline (§5), the escalation of a summons nobody
+ * acknowledged (plan setting, §5.2), and the on-site update reminder (§5.1).
  * Pure; sorted by due time, ties in the order the summons were issued, so firing order is
  * deterministic.
  */
@@ -30,6 +32,10 @@ export function pendingTimers(state: IncidentState | null, plan: Plan): Timer[] 
   for (const s of state.summons) {
     // A deadline runs whatever happens to the incident: late is late (safeguards 3).
     if (s.status === 'pending') timers.push({ key: `deadline:${s.role}`, kind: 'deadline', due: s.deadline, role: s.role });
+    // Nobody acknowledged it: escalated once, while the person is still expected (§5.2 setting).
+    if (s.status === 'pending' && s.ackedAt === null && s.arrivedAt === null && s.escalatedAt === null) {
+      timers.push({ key: `ack:${s.role}`, kind: 'acknowledgement', due: s.issuedAt + plan.acknowledgement.escalateAfter, role: s.role });
+    }
   }
   if (state.status === 'open' && state.activatedAt !== null && state.lastUpdateAt !== null) {
     timers.push({ key: 'update', kind: 'update', due: state.lastUpdateAt + plan.updateInterval });
@@ -55,6 +61,22 @@ export function fireTimer(state: IncidentState, timer: Timer, ctx: DecideContext
     case 'deadline': {
       const s = summonsOf(state, current.role)!;
       em.emit({ type: 'deadline_missed', role: s.role, deadline: s.deadline, clause: arrivalClause(plan, s.unit) });
+      break;
+    }
+    case 'acknowledgement': {
+      const s = summonsOf(state, current.role)!;
+      const { escalateAfter, deputy, workingGroup } = plan.acknowledgement;
+      const notify = [`${s.unit}/${deputy}`, ...(workingGroup ? plan.informed : [])].filter((r) => plan.roles.has(r) && r !== s.role);
+      em.emit({
+        type: 'acknowledgement_overdue',
+        role: s.role,
+        unit: s.unit,
+        summoned_at: s.issuedAt,
+        deadline: s.deadline,
+        after: escalateAfter,
+        notify: [...new Set(notify)],
+        clause: plan.file.discipline.acknowledgement?.clause ?? plan.file.discipline.arrival.clause,
+      });
       break;
     }
     case 'update':

@@ -68,6 +68,10 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
       return zh ? `${role(e.role)}离开现场` : `${role(e.role)} left`;
     case 'deadline_missed':
       return zh ? `${role(e.role)}超过时限未到场` : `${role(e.role)} missed the deadline`;
+    case 'acknowledgement_overdue':
+      return zh
+        ? `${role(e.role)}超过${Math.round(e.after / 60_000)}分钟未确认收到通知,已督促${e.notify.map(role).join('、')}`
+        : `${role(e.role)} did not acknowledge within ${Math.round(e.after / 60_000)} minutes; ${e.notify.map(role).join(', ')} told`;
     case 'summons_stood_down':
       return zh ? `现场已处置完毕,${role(e.role)}的到场通知已解除,无需到场` : `${role(e.role)} stood down: the incident was cleared, no need to come`;
     case 'note_posted':

@@ -10,4 +10,3 @@ export { NotifyConfigSchema, notifyEnv, type NotifyConfig } from './notify.confi
 export { audienceOf, compose, localTime, messageText, GROUP, GROUP_CHANNELS, type Audience, type LoggedEvent, type NotificationKind, type Recipient, type Subject } from './messages.js';
 export { Notifier, type NotifierOptions } from './notifier.js';
 export { notifyService, type NotifyService, type NotifyServiceOptions } from './service.js';
-export { Escalator, escalationKey, type EscalatorOptions } from './escalation.js';

@@ -4,7 +4,6 @@ import { AckLinks } from './ack-links.js';
 import { channelsFromConfig, closeChannels } from './channels/index.js';
 import type { ChannelName, Channels, Delivery } from './channels/channel.js';
 import { Dispatcher, type DispatcherLog, type DispatcherOptions } from './dispatcher.js';
-import { Escalator } from './escalation.js';
 import type { NotifyConfig } from './notify.config.js';
 import { Notifier } from './notifier.js';
 
@@ -13,14 +12,12 @@ export interface NotifyService {
   dispatcher: Dispatcher;
   /** Writes the outbox in the processors' transactions (their flush hook). */
   notifier: Notifier;
-  /** Escalates unacknowledged summons (plan setting); `start()` runs it on time. */
-  escalator: Escalator;
   /** Signs acknowledgement links; null when no link key is configured. */
   links: AckLinks | null;
   channels: Channels;
   /** The public base URL links point at; null when not known. */
   publicUrl: () => string | null;
-  /** Starts delivering in the background, looking at the outbox after every commit, and escalating on time. */
+  /** Starts delivering in the background, looking at the outbox after every commit. */
   start(): Promise<void>;
   /** Stops delivering (sends in flight finish) and closes the channels. */
   stop(): Promise<void>;
@@ -38,8 +35,6 @@ export interface NotifyServiceOptions {
   channels?: Channels;
   onInApp?: (message: Delivery) => void;
   dispatcher?: Partial<Pick<DispatcherOptions, 'pollMs' | 'leaseMs' | 'concurrency' | 'graceMs' | 'random'>>;
-  /** Longest wait between escalation checks, ms (another process may have summoned). Default 30 s. */
-  escalationPollMs?: number;
 }
 
 /** Builds the channels, the dispatcher, the link signer and the notifier from the configuration. */
@@ -51,43 +46,18 @@ export function notifyService(opts: NotifyServiceOptions): NotifyService {
   const dispatcher = new Dispatcher({ store, channels, retry: config.retry, clock, ...(opts.log ? { log: opts.log } : {}), ...opts.dispatcher });
   const publicUrl = opts.publicUrl ?? (() => config.publicUrl ?? null);
   const notifier = new Notifier({ plans: opts.plans, channels: new Set(Object.keys(channels) as ChannelName[]), links, publicUrl, clock });
-  const escalator = new Escalator({ store, plans: opts.plans, notifier, clock });
-  const pollMs = opts.escalationPollMs ?? 30_000;
   let unlisten: (() => Promise<void>) | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let sweeping: Promise<void> = Promise.resolve();
-  let stopped = false;
-  /** Checks for due escalations, then sleeps until the next is due (at most `pollMs`). */
-  const sweep = (): void => {
-    timer = null;
-    if (stopped) return;
-    sweeping = escalator.sweep().then(
-      (next) => {
-        dispatcher.wake();
-        if (!stopped) timer = setTimeout(sweep, Math.min(pollMs, Math.max(0, (next ?? Infinity) - clock())));
-      },
-      (err: unknown) => {
-        opts.log?.error({ err }, 'unacknowledged escalation: the check failed; trying again');
-        if (!stopped) timer = setTimeout(sweep, pollMs);
-      },
-    );
-  };
   return {
     dispatcher,
     notifier,
-    escalator,
     links,
     channels,
     publicUrl,
     async start() {
       dispatcher.start();
       unlisten ??= await store.listen(() => dispatcher.wake());
-      if (!timer) sweep();
     },
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await sweeping;
       await unlisten?.();
       unlisten = null;
       await dispatcher.stop();

@@ -50,6 +50,7 @@ function summons(unit: string, issued: number, arrived: number | null, position 
     arrivedAt,
     leftAt: null,
     stoodDownAt: null,
+    escalatedAt: null,
     // As the engine records it: an arrival decides; a deadline timer may not have fired yet.
     status: arrivedAt === null ? 'pending' : arrivedAt <= deadline ? 'on_time' : 'late',
     persons: [],

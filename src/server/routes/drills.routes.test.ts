@@ -42,9 +42,10 @@ async function cliJson(file: string): Promise<unknown> {
 }
 
 let fromCli: Map<string, unknown>;
+// Starting the CLI a few times may take a while on a busy machine: a condition, not a timing.
 beforeAll(async () => {
   fromCli = new Map(await Promise.all(VIA_CLI.map(async (f) => [f, await cliJson(f)] as const)));
-});
+}, 120_000);
 
 for (const dialect of DIALECTS) {
   describe(`drills on ${dialect}`, () => {

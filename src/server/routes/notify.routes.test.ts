@@ -142,9 +142,10 @@ for (const dialect of DIALECTS) {
         await t.store.db.updateTable('people').set({ email: 'principal@town.example', phone: '13900000000' }).where('id', '=', await principalId()).execute();
         const id = await summon();
         const token = await linkToken(id);
-        t.clock.now += 10 * 60_000;
+        // Cleared within the 5 minutes before an unacknowledged summons is escalated.
+        t.clock.now += 3 * 60_000;
         const cleared = await staff.post(`/api/incidents/${id}/commands`, { do: 'clear' });
-        expect(cleared.json().summons[0]).toMatchObject({ role: ROLE, status: 'stood_down', stood_down_at: '2026-03-02T09:10:00+08:00' });
+        expect(cleared.json().summons[0]).toMatchObject({ role: ROLE, status: 'stood_down', stood_down_at: '2026-03-02T09:03:00+08:00' });
         const outboxRows = await t.store.db.selectFrom('outbox').select(['channel', 'subject']).where('source_id', '=', id).execute();
         expect(outboxRows.filter((r) => r.subject?.startsWith('已解除')).map((r) => r.channel).sort()).toEqual(['email', 'in_app', 'sms']);
         expect(await t.notify.dispatcher.runOnce()).toBe(6);
@@ -157,14 +158,14 @@ for (const dialect of DIALECTS) {
         expect(inbox.find((m) => m.kind === 'stand_down')!.text).toContain('到场通知已解除，无需到场');
         // The link shows the stand-down; using it acknowledges nothing.
         const shown = (await new Client(t.app).get(`/api/ack/${token}`)).json();
-        expect(shown.summons).toMatchObject({ status: 'stood_down', stood_down_at: '2026-03-02T09:10:00+08:00' });
+        expect(shown.summons).toMatchObject({ status: 'stood_down', stood_down_at: '2026-03-02T09:03:00+08:00' });
         const used = await new Client(t.app).post(`/api/ack/${token}`);
         expect(used.statusCode).toBe(409);
         expect(used.json().error.reason).toBe('stood_down');
-        // No deadline_missed later, so no alert to anyone.
+        // No deadline_missed later and no escalation of a summons nobody needs to acknowledge any more.
         t.clock.now += 2 * 60 * 60_000;
         await t.processor.fireDueTimers();
-        expect(await t.store.db.selectFrom('events').select('type').where('stream_id', '=', id).where('type', '=', 'deadline_missed').execute()).toEqual([]);
+        expect(await t.store.db.selectFrom('events').select('type').where('stream_id', '=', id).where('type', 'in', ['deadline_missed', 'acknowledgement_overdue']).execute()).toEqual([]);
       } finally {
         await smtp.close();
         await sms.down();
@@ -287,18 +288,25 @@ for (const dialect of DIALECTS) {
       expect(body.text).toMatch(/受理期限将于.*届满/);
     });
 
-    it("a summons nobody acknowledged within the plan's 5 minutes notifies the unit's responsible person and the working group, once", async () => {
+    it("a summons nobody acknowledged within the plan's 5 minutes is escalated by the engine: an event, and messages to the unit's responsible person and the working group, once", async () => {
       const id = await summon();
       const ackedId = await summon();
       expect((await new Client(t.app).post(`/api/ack/${await linkToken(ackedId)}`)).statusCode).toBe(200);
-      const escalations = () => t.store.db.selectFrom('outbox').selectAll().where('idempotency_key', 'like', '%:escalation:%').execute();
+      const escalations = async () =>
+        (await t.store.db.selectFrom('outbox').selectAll().execute()).filter((r) => (JSON.parse(r.body) as { data?: { event?: string } }).data?.event === 'acknowledgement_overdue');
+      const overdue = () => t.store.db.selectFrom('events').selectAll().where('type', '=', 'acknowledgement_overdue').execute();
 
       t.clock.now += 4 * 60_000;
-      expect(await t.notify.escalator.sweep()).toBe(T0 + 5 * 60_000);
+      await t.processor.fireDueTimers();
+      expect(await overdue()).toEqual([]);
       expect(await escalations()).toEqual([]);
 
       t.clock.now = T0 + 5 * 60_000;
-      expect(await t.notify.escalator.sweep()).toBeNull();
+      await t.processor.fireDueTimers();
+      // The record shows it, at its due time, on the incident nobody acknowledged.
+      const events = await overdue();
+      expect(events.map((e) => [e.stream_id, Number(e.at)])).toEqual([[id, T0 + 5 * 60_000]]);
+      expect(JSON.parse(events[0]!.data)).toMatchObject({ role: ROLE, notify: ['town-tanggou/responsible', 'working-group/leader', 'working-group/executive-deputy', 'working-group/deputy'] });
       const rows = await escalations();
       const expected = await t.store.db
         .selectFrom('positions')
@@ -309,14 +317,15 @@ for (const dialect of DIALECTS) {
       expect(expected.length).toBe(4);
       expect(rows.filter((r) => r.channel === 'in_app').map((r) => r.recipient).sort()).toEqual(expected.map((p) => p.person_id).sort());
       expect(rows.filter((r) => r.channel === 'webhook')).toHaveLength(1);
-      expect(rows.every((r) => r.source_id === id)).toBe(true);
+      expect(rows.every((r) => r.source_id === id && Number(r.source_seq) === Number(events[0]!.seq))).toBe(true);
       const body = JSON.parse(rows[0]!.body) as { kind: string; text: string; data: { role: string } };
       expect(body.kind).toBe('escalation');
       expect(body.data.role).toBe(ROLE);
       expect(body.text).toContain('已超过5分钟未确认');
 
       t.clock.now += 10 * 60_000;
-      await t.notify.escalator.sweep();
+      await t.processor.fireDueTimers();
+      expect(await overdue()).toHaveLength(1);
       expect(await escalations()).toHaveLength(rows.length);
       const shown = (await staff.get(`/api/incidents/${id}/deliveries`)).json() as { event: string; kind: string; role: string }[];
       expect(shown.filter((m) => m.event === 'acknowledgement_overdue').every((m) => m.kind === 'escalation' && m.role === ROLE)).toBe(true);
