@@ -58,12 +58,12 @@ describe('yingji drill', () => {
     expect(doc.incident).toMatchObject({ venue: 'residence', status: 'open', max_headcount: 25, tier: 3, activated_at: '2026-03-02T09:35:00+08:00', cleared_at: null });
     expect(doc.summons[0]).toEqual({
       role: 'town-tanggou/principal', unit: 'town-tanggou', reason: 'unit_summoned', issued_at: '2026-03-02T09:04:00+08:00',
-      deadline: '2026-03-02T10:04:00+08:00', acked_at: null, arrived_at: '2026-03-02T09:30:00+08:00', left_at: null, status: 'on_time', persons: [],
+      deadline: '2026-03-02T10:04:00+08:00', acked_at: null, arrived_at: '2026-03-02T09:30:00+08:00', left_at: null, stood_down_at: null, status: 'on_time', persons: [],
     });
     expect(doc.tiers).toEqual([{ at: '2026-03-02T09:00:00+08:00', tier: 1 }, { at: '2026-03-02T09:36:00+08:00', tier: 3 }]);
     expect(doc.events[0]).toMatchObject({ seq: 1, at: '2026-03-02T09:00:00+08:00', type: 'incident_reported' });
     expect(doc.events.map((e: { seq: number }) => e.seq)).toEqual(doc.events.map((_: unknown, i: number) => i + 1));
-    expect(doc.accountability[0]).toEqual({ unit: 'town-tanggou', summoned: 1, on_time: 1, late: 0, missed: 0, pending: 0 });
+    expect(doc.accountability[0]).toEqual({ unit: 'town-tanggou', summoned: 1, on_time: 1, late: 0, missed: 0, stood_down: 0, pending: 0 });
   });
 
   it('prints a readable report in Chinese by default and in English on request', () => {

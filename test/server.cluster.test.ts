@@ -19,7 +19,7 @@ afterEach(async () => {
   drop = null;
 });
 
-describe.runIf(Boolean(process.env.YINGJI_TEST_PG))('two processes on one PostgreSQL database', () => {
+describe.runIf(Boolean(process.env.YINGJI_TEST_PG))('two processes on one PostgreSQL database', { timeout: 180_000 }, () => {
   it('fire each timer once and stream each other’s events', async () => {
     const db = await freshDatabase('postgres');
     drop = db.drop;
@@ -44,19 +44,22 @@ describe.runIf(Boolean(process.env.YINGJI_TEST_PG))('two processes on one Postgr
       await client.post(`/api/incidents/${created.body.id}/commands`, { do: 'guide', result: 'failed' });
     }
     // A command on A reaches B's client, and B's on A's, without reloads.
-    await streamB.waitFor((e) => ids.every((id) => e.some((x) => x.data.incident === id && x.data.type === 'incident_reported')), 5_000);
-    await streamA.waitFor((e) => ids.every((id) => e.some((x) => x.data.incident === id && x.data.type === 'summons_issued')), 5_000);
+    await streamB.waitFor((e) => ids.every((id) => e.some((x) => x.data.incident === id && x.data.type === 'incident_reported')));
+    await streamA.waitFor((e) => ids.every((id) => e.some((x) => x.data.incident === id && x.data.type === 'summons_issued')));
 
-    // Deadlines (3 s and 4 s) pass with both schedulers running.
-    await sleep(6_000);
+    // Deadlines (3 s and 4 s) pass with both schedulers running: wait until all twelve have fired,
+    // then a while longer, so that one firing twice would show.
+    const missedNow = async () => (await staffA.get<any[]>('/api/events?after=0&limit=5000')).filter((e) => e.type === 'deadline_missed');
+    for (let i = 0; i < 600 && (await missedNow()).length < 12; i++) await sleep(100);
+    await sleep(1_500);
     const events = await staffA.get<any[]>('/api/events?after=0&limit=5000');
     const missed = events.filter((e) => e.type === 'deadline_missed');
     expect(missed).toHaveLength(12);
     const keys = missed.map((e) => `${e.incident} ${e.role}`);
     expect(new Set(keys).size).toBe(12);
     // Both streams saw the same events in the same order, none twice.
-    await streamA.waitFor((e) => e.length >= events.length, 5_000);
-    await streamB.waitFor((e) => e.length >= events.length, 5_000);
+    await streamA.waitFor((e) => e.length >= events.length);
+    await streamB.waitFor((e) => e.length >= events.length);
     expect(streamA.events.map((e) => e.id)).toEqual(events.map((e) => e.seq));
     expect(streamB.events.map((e) => e.id)).toEqual(events.map((e) => e.seq));
     streamA.close();

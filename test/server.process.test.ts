@@ -34,7 +34,8 @@ async function database(dialect: 'sqlite' | 'postgres') {
 const report = (units: string[]) => ({ venue: 'residence', headcount: 6, units, matter: '拖欠工资' });
 
 for (const dialect of DIALECTS) {
-  describe(`yingji serve on ${dialect}`, () => {
+  // Generous: each test starts one or two server processes, slow on a busy machine.
+  describe(`yingji serve on ${dialect}`, { timeout: 180_000 }, () => {
     it('fires deadlines that passed during a crash once, at their original time', async () => {
       const db = await database(dialect);
       const plan = fastPlan();
@@ -55,7 +56,7 @@ for (const dialect of DIALECTS) {
       const second = await start(['--demo', '--db', db, '--plan', plan]);
       const reader = await HttpClient.login(second.url, 'working-group.leader');
       let incidents: any[] = [];
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 600; i++) {
         incidents = await Promise.all(ids.map((id) => reader.get(`/api/incidents/${id}`)));
         if (incidents.every((x) => x.summons.every((s: any) => s.status === 'missed'))) break;
         await sleep(100);
@@ -96,7 +97,7 @@ for (const dialect of DIALECTS) {
   });
 }
 
-describe('yingji serve', () => {
+describe('yingji serve', { timeout: 180_000 }, () => {
   it('streams live events; a client that reconnects with Last-Event-ID gets every event after it once, in order', async () => {
     const server = await start(['--demo', '--db', await database('sqlite')], { YINGJI_SSE_HEARTBEAT_MS: '200' });
     const staff = await HttpClient.login(server.url, 'petition-bureau.staff');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readConfig, type ConfigInput } from '../server/config.js';
-import { startServer } from '../server/server.js';
+import { isLoopback, startServer } from '../server/server.js';
 import { hashPassword } from '../server/auth/password.js';
 import { openStore, DEFAULT_SQLITE_URL } from '../store/db.js';
 import { verifyChain } from '../store/audit.js';
@@ -19,6 +19,19 @@ export async function serveCommand(flags: ConfigInput): Promise<number> {
     `应急 Yingji is running on ${url}  (API docs: ${url}/api/docs)`,
     `database: ${server.store.dialect} ${server.store.url}`,
   ];
+  // Links in messages (acknowledgement links, incident pages) are built on the public URL;
+  // without one they name the address listened on: a loopback address no phone can open.
+  if (!read.config.notify.publicUrl) {
+    if (isLoopback(new URL(server.publicUrl).hostname)) {
+      lines.push(
+        '',
+        `WARNING: links in messages will not open on phones: YINGJI_PUBLIC_URL is not set, so they point at ${server.publicUrl.replace('127.0.0.1', 'localhost')}, which only this machine can reach.`,
+        '  Set YINGJI_PUBLIC_URL to the address phones open, e.g. YINGJI_PUBLIC_URL=https://yingji.example.gov.cn, or listen on the network with --host 0.0.0.0.',
+      );
+    } else {
+      lines.push(`links in messages: ${server.publicUrl} (set YINGJI_PUBLIC_URL to choose another address)`);
+    }
+  }
   if (server.demo) {
     lines.push(
       '',

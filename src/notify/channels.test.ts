@@ -81,7 +81,8 @@ describe('generic webhook', () => {
   });
 
   it('classifies answers: 4xx final, 408/429/5xx retryable with Retry-After, network errors and timeouts retryable', async () => {
-    const channel = webhookChannel({ url: receiver.url(), secret: SECRET, timeoutMs: 300 });
+    // A timeout well above a local answer on a busy machine, and a late answer well above it.
+    const channel = webhookChannel({ url: receiver.url(), secret: SECRET, timeoutMs: 2_000 });
     const answer = async (reply: Reply) => {
       receiver.reply = () => reply;
       return channel.send(message(), live());
@@ -93,7 +94,7 @@ describe('generic webhook', () => {
     expect(await answer({ status: 429, headers: { 'retry-after': '7' } })).toMatchObject({ ok: false, retryable: true, retryAfterMs: 7_000 });
     expect(await answer({ status: 503 })).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/^HTTP 503/) });
     expect(await answer({ status: 302, headers: { location: 'http://elsewhere/' } })).toMatchObject({ ok: false, retryable: false });
-    expect(await answer({ status: 200, delayMs: 1_000 })).toEqual({ ok: false, retryable: true, reason: 'timeout after 300 ms' });
+    expect(await answer({ status: 200, delayMs: 6_000 })).toEqual({ ok: false, retryable: true, reason: 'timeout after 2000 ms' });
     await receiver.down();
     expect(await channel.send(message(), live())).toMatchObject({ ok: false, retryable: true, reason: expect.stringMatching(/^network: /) });
     // Nobody listening at all.
@@ -101,7 +102,7 @@ describe('generic webhook', () => {
   });
 
   it('stops when its signal aborts', async () => {
-    receiver.reply = () => ({ status: 200, delayMs: 2_000 });
+    receiver.reply = () => ({ status: 200, delayMs: 8_000 });
     const ctl = new AbortController();
     const sending = webhookChannel({ url: receiver.url(), secret: SECRET }).send(message(), ctl.signal);
     setTimeout(() => ctl.abort(), 50);

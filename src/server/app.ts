@@ -1,5 +1,7 @@
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import helmetHeaders from 'helmet';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +15,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { LIMITS } from '../engine/limits.js';
+import { langOf, refusal, say, sayIssues } from '../i18n/refusals.js';
 import type { Principal } from './auth/permissions.js';
 import { READ_RULES, type ReadRule } from './auth/visibility.js';
 import { principalOf, sessions, SESSION_COOKIE } from './auth/sessions.js';
@@ -32,6 +35,7 @@ import { reportRoutes } from './routes/reports.routes.js';
 import { riskRoutes } from './routes/risks.routes.js';
 import { trackRoutes } from './routes/track.routes.js';
 import { workRoutes } from './routes/work.routes.js';
+import { cacheControl } from './web.assets.js';
 
 /** Where the built web UI lives. */
 export const WEB_ROOT = [new URL('../web/', import.meta.url), new URL('../../dist/web/', import.meta.url)]
@@ -69,6 +73,8 @@ const SECURITY_HEADERS = {
   referrerPolicy: { policy: 'no-referrer' as const },
   strictTransportSecurity: { maxAge: 180 * 24 * 60 * 60, includeSubDomains: false },
 };
+/** The same headers for answers the framework gives before any hook runs (a malformed URL). */
+const headersOnly = helmetHeaders(SECURITY_HEADERS);
 /** How long a resolved session is reused before it is read again, ms. */
 const PRINCIPAL_TTL = 2_000;
 
@@ -86,7 +92,7 @@ declare module 'fastify' {
   }
 }
 
-const NUL_REFUSED = () => new ApiError('bad_request', 'text may not contain NUL characters (U+0000)');
+const NUL_REFUSED = () => new ApiError('bad_request', refusal('input.nul'));
 
 /** Whether a parsed JSON body holds a NUL character in any key or string. */
 function holdsNul(value: unknown): boolean {
@@ -116,8 +122,10 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
     ...opts,
     bodyLimit: LIMITS.body,
     // A malformed URL or an over-long path parameter is answered by the router: in the API's error shape too.
-    frameworkErrors: (err, _req, reply) => {
+    frameworkErrors: (err, req, reply) => {
       const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+      // Refused before any hook ran: the same security headers are set here.
+      headersOnly(req.raw, reply.raw, () => {});
       return (reply as FastifyReply).code(status).send({ error: { code: 'bad_request', message: err.message } });
     },
   });
@@ -138,6 +146,10 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
   });
 
   await app.register(cookie);
+  // Answers of 1 KB or more travel compressed (brotli or gzip, as the client accepts); the web UI's
+  // files come precompressed from the build. The live stream is never compressed: it is hijacked
+  // (no onSend) and text/event-stream is not a compressible type. Compressed request bodies are refused.
+  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false });
   await app.register(helmet, SECURITY_HEADERS);
   await app.register(swagger, {
     openapi: {
@@ -189,32 +201,46 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
       recent.set(token, entry);
     }
     if (UNSAFE.has(req.method) && req.headers['x-csrf-token'] !== entry.csrf) {
-      throw new ApiError('csrf', 'missing or wrong X-CSRF-Token header (the token is returned at sign-in and by GET /api/me)');
+      throw new ApiError('csrf', refusal('auth.csrf'));
     }
     req.principal = entry.principal;
     req.sessionId = entry.id;
     req.csrfToken = entry.csrf;
   });
 
+  // Errors in the language the client asks for (Accept-Language; Chinese by default): refusals.ts.
   app.setErrorHandler((err, req, reply) => {
+    const lang = langOf(req.headers['accept-language']);
     if (err instanceof ApiError) {
-      return reply.code(err.status).send({ error: { code: err.code, message: err.message, ...err.details } });
+      return reply.code(err.status).send({ error: { code: err.code, ...err.details, ...err.say(lang) } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({ path: v.instancePath, message: v.message }));
-      const message = issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
+      const message = sayIssues(lang, err.validation.map((v) => ({ path: v.instancePath, code: v.keyword, message: v.message ?? '', params: v.params })));
       return reply.code(400).send({ error: { code: 'bad_request', message, issues } });
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
-      return reply.code(status).send({ error: { code: 'bad_request', message: (err as Error).message } });
+      const message = (err as Error).message;
+      return reply.code(status).send({ error: { code: 'bad_request', ...(lang === 'en' ? { message } : { message: say('zh', refusal('error.bad_request')), detail: message }) } });
     }
     req.log.error({ err }, 'unhandled error');
-    return reply.code(500).send({ error: { code: 'internal', message: 'internal error; it has been logged' } });
+    return reply.code(500).send({ error: { code: 'internal', message: say(lang, refusal('error.internal')) } });
   });
   // The web UI, built by Vite into dist/web; every other page path serves the app's index.
   const hasWeb = existsSync(WEB_ROOT);
-  if (hasWeb) await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', wildcard: false, index: ['index.html'] });
+  // Hashed files are cached for a year; index.html and the rest are revalidated, so a new deploy shows at once.
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: WEB_ROOT,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, path) => void reply.header('cache-control', cacheControl(path)),
+    });
+  }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;
     // An acknowledgement link's token holds a dot: `/a/…` is always the page, never a file.

@@ -52,6 +52,8 @@ export const ConfigSchema = z.strictObject({
   demo: z.boolean().default(false),
   demoPassword: z.string().min(8, { message: 'YINGJI_DEMO_PASSWORD must have at least 8 characters' }).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** One log line per request received and answered (YINGJI_LOG_REQUESTS=1); off by default, so the console shows start-up, warnings and errors. */
+  logRequests: z.boolean().default(false),
   heartbeatMs: z.coerce.number().int().min(100).max(300_000).default(15_000),
   /** Reverse proxies whose forwarded headers are believed; see `TrustProxySchema`. */
   trustProxy: TrustProxySchema.default(false),
@@ -91,6 +93,7 @@ export function readConfig(flags: ConfigInput, env: NodeJS.ProcessEnv = process.
     demo: flags.demo ?? (env.YINGJI_DEMO ? env.YINGJI_DEMO === '1' || env.YINGJI_DEMO === 'true' : undefined),
     demoPassword: env.YINGJI_DEMO_PASSWORD || undefined,
     logLevel: env.YINGJI_LOG_LEVEL || undefined,
+    logRequests: env.YINGJI_LOG_REQUESTS ? ['1', 'true', 'yes', 'on'].includes(env.YINGJI_LOG_REQUESTS.trim().toLowerCase()) : undefined,
     heartbeatMs: env.YINGJI_SSE_HEARTBEAT_MS || undefined,
     trustProxy: flags.trustProxy ?? (env.YINGJI_TRUST_PROXY || undefined),
     dataKey: env.YINGJI_DATA_KEY || undefined,

@@ -60,6 +60,9 @@ describe('security headers', () => {
       ['400 bad JSON', await t.app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'application/json' }, payload: '{"username":' }), 400],
       ['400 schema', await t.app.inject({ method: 'POST', url: '/api/login', payload: { username: '' } }), 400],
       ['415', await t.app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'application/x-unknown' }, payload: 'x' }), 415],
+      // Refused by the framework before any hook runs.
+      ['400 malformed URL', await t.app.inject({ method: 'GET', url: '/api/incidents/%E0%A4%A' }), 400],
+      ['414 long parameter', await t.app.inject({ method: 'GET', url: `/api/incidents/${'x'.repeat(200_000)}` }), 414],
     ];
     const staff = await Client.as(t.app, 'petition-bureau.staff');
     answers.push(['403 csrf', await staff.post('/api/incidents', {}, { 'x-csrf-token': 'wrong' }), 403]);

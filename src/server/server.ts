@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { LogController, type FastifyInstance } from 'fastify';
+import { networkInterfaces } from 'node:os';
 import { notifyService } from '../notify/service.js';
 import { openStore, type Store } from '../store/db.js';
 import { buildApp } from './app.js';
@@ -16,6 +17,8 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
+  /** The base of links in messages: YINGJI_PUBLIC_URL, else an address this server listens on. */
+  publicUrl: string;
   demo: { password: string; usernames: string[] } | null;
   firstStart: boolean;
   /** Stops accepting, finishes in-flight requests, stops timers, closes the database. */
@@ -53,11 +56,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   risks.withFlushHook(notify.notifier.hook);
   const app = await buildApp(
     { store, plans, processor, cases, risks, hub, notify, clock, heartbeatMs: config.heartbeatMs },
-    { logger: { level: config.logLevel }, trustProxy: config.trustProxy },
+    // Request lines only when asked for (YINGJI_LOG_REQUESTS=1): the console stays readable.
+    { logger: { level: config.logLevel }, trustProxy: config.trustProxy, logController: new LogController({ disableRequestLogging: !config.logRequests }) },
   );
   const scheduler = new Scheduler(store, [processor, cases, risks], clock, (err) => app.log.error({ err }, 'timer scheduler'));
   const address = await app.listen({ port: config.port, host: config.host });
-  publicUrl ??= address;
+  publicUrl ??= linkBase(config.host, address);
   await scheduler.start();
   await notify.start();
 
@@ -66,6 +70,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     app,
     store,
     url: address,
+    publicUrl,
     demo,
     firstStart: Number(users?.n ?? 0) === 0,
     stop() {
@@ -81,6 +86,25 @@ export async function startServer(config: Config): Promise<RunningServer> {
       return stopping;
     },
   };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+/**
+ * Where links point without YINGJI_PUBLIC_URL: the listening address; when listening on every
+ * interface (0.0.0.0, ::), which Fastify reports as 127.0.0.1, the machine's first network
+ * address instead, which phones on the same network can open.
+ */
+function linkBase(host: string, address: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return address;
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && !i.internal && i.family === 'IPv4');
+  return lan ? `http://${lan.address}:${new URL(address).port}` : address;
 }
 
 /**

@@ -1,16 +1,15 @@
 /// <reference lib="dom" />
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { freshDatabase } from '../support/databases.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../support/process.js';
-import { ARTIFACTS, HAS_CHROMIUM, launch, shot, signedIn, WALL } from './browser.js';
+import { HAS_CHROMIUM, launch, shot, signedIn, WALL } from './browser.js';
 
 /*
- * The board at wall-display size with 200 active incidents and 2,000 summons: how long it
- * takes to show, how fast one event reaches its card, that an event re-renders only that
- * card, and how much main-thread time the live countdowns cost. Figures go to
- * artifacts/board-perf.json and the README.
+ * The board at wall-display size with 200 active incidents and 2,000 summons: all of them show,
+ * one event re-renders only its card, and the ticking countdowns re-render none. How fast (first
+ * render, event to card, main-thread time) is measured by `npm run bench:board`
+ * (bench/board.bench.ts), not asserted here.
  */
 describe.runIf(HAS_CHROMIUM)('the board under load', { timeout: 120_000 }, () => {
   let server: ServerProcess;
@@ -47,48 +46,36 @@ describe.runIf(HAS_CHROMIUM)('the board under load', { timeout: 120_000 }, () =>
     await server?.exited;
   });
 
-  it('shows 200 incidents and 2,000 summons, updates one card per event, and keeps the main thread free', async () => {
-    const t0 = Date.now();
+  it('shows 200 incidents and 2,000 summons, updates one card per event, and ticks without renders', async () => {
     await page.goto('/');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="summons-"]').length >= 2000, undefined, { timeout: 60_000 });
-    const firstRender = Date.now() - t0;
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="summons-"]').length >= 2000, undefined, { timeout: 120_000 });
     expect(await page.locator('[data-testid^="incident-"]').count()).toBe(200);
     await shot(page, 'board-200-wall');
 
-    // One event: only its card renders again, within a second.
+    // One event: only its card renders again. Waits until the board is at rest first (no render for a while).
+    const renders = () => page.evaluate(() => JSON.stringify((window as any).__yingjiCardRenders));
+    const settled = async () => {
+      let last = await renders();
+      for (let i = 0; i < 60; i++) {
+        await page.waitForTimeout(500);
+        const now = await renders();
+        if (now === last) break;
+        last = now;
+      }
+      return JSON.parse(last) as Record<string, number>;
+    };
+    const before = await settled();
     const target = ids[137]!;
-    await page.waitForTimeout(500);
-    const before = await page.evaluate(() => ({ ...(window as any).__yingjiCardRenders }));
-    const t1 = Date.now();
     await staff.post(`/api/incidents/${target}/commands`, { do: 'headcount', value: 77 });
-    await page.getByTestId(`incident-${target}`).getByTestId('headcount').filter({ hasText: '77' }).waitFor({ timeout: 2_000 });
-    const updateMs = Date.now() - t1;
-    await page.waitForTimeout(300);
-    const after = await page.evaluate(() => ({ ...(window as any).__yingjiCardRenders }));
+    await page.getByTestId(`incident-${target}`).getByTestId('headcount').filter({ hasText: '77' }).waitFor();
+    const after = await settled();
     const rerendered = Object.keys(after).filter((id) => after[id] !== before[id]);
     expect(rerendered).toEqual([target]);
-    expect(updateMs).toBeLessThan(1_000);
 
-    // Countdowns tick every second for 2,000 summons: measure main-thread long tasks for 5 s.
-    const ticking = await page.evaluate(
-      () =>
-        new Promise<{ longTasks: number; longestMs: number; busyMs: number }>((resolve) => {
-          const entries: PerformanceEntry[] = [];
-          const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
-          observer.observe({ entryTypes: ['longtask'] });
-          setTimeout(() => {
-            observer.disconnect();
-            resolve({
-              longTasks: entries.length,
-              longestMs: Math.round(Math.max(0, ...entries.map((e) => e.duration))),
-              busyMs: Math.round(entries.reduce((a, e) => a + e.duration, 0)),
-            });
-          }, 5_000);
-        }),
-    );
-    const figures = { incidents: 200, summons: 2000, first_render_ms: firstRender, event_to_card_ms: updateMs, rerendered_cards_per_event: rerendered.length, countdown_5s: ticking };
-    writeFileSync(`${ARTIFACTS}board-perf.json`, `${JSON.stringify(figures, null, 2)}\n`);
-    console.log('board performance', figures);
-    expect(ticking.longestMs).toBeLessThan(200);
+    // The 2,000 countdowns tick (one timer rewriting text in place): no card renders for it.
+    const countdown = page.locator('.countdown').first();
+    const shown = await countdown.textContent();
+    await page.waitForFunction((text) => document.querySelector('.countdown')?.textContent !== text, shown);
+    expect(JSON.parse(await renders())).toEqual(after);
   });
 });

@@ -24,7 +24,7 @@ export const WALL = { viewport: { width: 1920, height: 1080 } };
 export async function signedIn(browser: Browser, base: string, username: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: base, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   page.on('pageerror', (err) => {
     throw new Error(`page error for ${username}: ${err.message}`);
   });

@@ -123,7 +123,7 @@ describe.runIf(HAS_CHROMIUM)('notifications in the browser', { timeout: 60_000 }
     receiver.reply = () => ({ status: 200, body: { ok: true } });
     await list.getByRole('button', { name: '重新发送' }).first().click();
     await page.getByTestId('dead-letters-empty').waitFor();
-    await expect.poll(() => receiver.accepted.size, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => receiver.accepted.size, { timeout: 30_000 }).toBe(1);
     await page.goto(`/incidents/${incident}`);
     await page.getByTestId('deliveries').getByTestId('delivery-webhook-sent').waitFor();
 

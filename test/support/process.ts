@@ -44,7 +44,8 @@ export async function startServerProcess(args: string[], env: Record<string, str
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    // Generous: a busy 2-core machine may take many seconds to start Node, migrate and seed.
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
     const check = () => {
       const m = /running on (http:\/\/\S+)/.exec(out);
       if (m) {
@@ -134,7 +135,7 @@ export function openStream(base: string, cookie: string, lastEventId?: number) {
     ready,
     heartbeats: () => heartbeats,
     close: () => req.destroy(),
-    async waitFor(pred: (e: SseEvent[]) => boolean, ms = 10_000): Promise<void> {
+    async waitFor(pred: (e: SseEvent[]) => boolean, ms = 30_000): Promise<void> {
       const until = Date.now() + ms;
       while (!pred(events)) {
         if (Date.now() > until) throw new Error(`timed out; got ${events.length} events`);

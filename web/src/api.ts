@@ -21,6 +21,15 @@ export function csrfToken(): string | null {
   return csrf;
 }
 
+/** The language the reader chose (i18n.ts and the sign-in form keep it here), Chinese by default. */
+function uiLang(): string {
+  try {
+    return localStorage.getItem('yingji.lang') === 'en' ? 'en' : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+}
+
 export async function api<T = unknown>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method,
@@ -28,6 +37,8 @@ export async function api<T = unknown>(method: 'GET' | 'POST' | 'PATCH', path: s
     headers: {
       ...(body !== undefined ? { 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' } : {}),
       ...(method !== 'GET' && csrf ? { 'x-csrf-token': csrf } : {}),
+      // Refusals and errors come back in the reader's language (the server's refusals.ts).
+      'accept-language': uiLang(),
     },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
@@ -40,7 +51,25 @@ export async function api<T = unknown>(method: 'GET' | 'POST' | 'PATCH', path: s
   return data as T;
 }
 
-export const get = <T = unknown>(path: string) => api<T>('GET', path);
+/**
+ * GETs started before the code that needs them has loaded (boot.ts), each taken by the first
+ * get() of its path within a short while; an answer nobody took in time is not used later.
+ */
+const early = new Map<string, { answer: Promise<unknown>; at: number }>();
+const EARLY_MS = 30_000;
+
+/** Starts a GET now, or records an answer (or a request) already under way; the next get(path) takes it instead of asking again. */
+export function prefetch(path: string, answer?: unknown): void {
+  const p = answer !== undefined ? Promise.resolve(answer) : api('GET', path);
+  p.catch(() => {}); // a failure surfaces at the get() that takes it
+  early.set(path, { answer: p, at: Date.now() });
+}
+
+export const get = <T = unknown>(path: string): Promise<T> => {
+  const e = early.get(path);
+  early.delete(path);
+  return e && Date.now() - e.at < EARLY_MS ? (e.answer as Promise<T>) : api<T>('GET', path);
+};
 export const post = <T = unknown>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 
 /**

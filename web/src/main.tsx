@@ -1,11 +1,61 @@
-import { StrictMode } from 'react';
+// First, before React: boot.ts asks who is signed in and starts what the first screen needs.
+import { loadApp, prepare, publicPage, session } from './boot';
+import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app';
-import './i18n';
+import type { Lang } from '../../src/i18n/messages';
+import { post, setCsrf } from './api';
+import { SignInForm } from './components/sign-in-form';
 import './styles.css';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+/*
+ * The first screen on a slow county network. This entry holds React and the sign-in form,
+ * nothing of Ant Design, so a phone shows the form as soon as this small chunk has arrived.
+ * The app itself (app.tsx: the shell and the board; other screens load when opened) shows once
+ * the user is signed in; for someone who is not, it downloads while they type.
+ */
+const root = createRoot(document.getElementById('root')!);
+const savedLang = (): Lang => (localStorage.getItem('yingji.lang') === 'en' ? 'en' : 'zh');
+
+async function showApp(): Promise<void> {
+  const [{ App }, { setLang }] = await Promise.all([loadApp(), import('./i18n')]);
+  // The language may have been switched on the sign-in form after the app's words were loaded.
+  setLang(savedLang());
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
+
+function SignIn() {
+  const [lang, setLang] = useState<Lang>(savedLang);
+  // The form is on screen: the app's code may take the network now.
+  useEffect(() => void loadApp(), []);
+  const switchLang = (next: Lang) => {
+    localStorage.setItem('yingji.lang', next);
+    document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+    setLang(next);
+  };
+  const signIn = async (username: string, password: string) => {
+    const res = await post<{ csrf_token: string }>('/api/login', { username, password });
+    setCsrf(res.csrf_token);
+    prepare();
+    await showApp();
+  };
+  return <SignInForm lang={lang} onLang={switchLang} onSignIn={signIn} />;
+}
+
+async function start(): Promise<void> {
+  document.documentElement.lang = savedLang() === 'zh' ? 'zh-CN' : 'en';
+  const me = await session;
+  if (me) setCsrf(me.csrf_token);
+  // Signed in, or a page that needs no account (boot.ts has started loading the app for both).
+  if (me || publicPage) return showApp();
+  root.render(
+    <StrictMode>
+      <SignIn />
+    </StrictMode>,
+  );
+}
+
+void start();

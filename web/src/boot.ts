@@ -1,0 +1,31 @@
+import { api, prefetch } from './api';
+import { live } from './live';
+import type { Me } from './types';
+
+/*
+ * The first code to run: main.tsx imports it before React, so it asks who is signed in while
+ * React is still starting. For a signed-in user it starts at once what the first screen needs:
+ * the app's code, the plan, the incidents and the live stream. The tracking and acknowledgement
+ * pages need no account: they ask the server nothing about the session.
+ */
+
+/** The tracking and acknowledgement pages. */
+export const publicPage = /^\/(track|a)(\/|$)/.test(location.pathname);
+
+/** Who is signed in; null for nobody (or a failed request), and on the pages that need no account. */
+export const session: Promise<Me | null> = publicPage ? Promise.resolve(null) : api<Me>('GET', '/api/me').catch(() => null);
+
+let app: Promise<typeof import('./app')> | null = null;
+/** The app's code (the shell and the board; other screens load when opened), downloaded once. */
+export const loadApp = () => (app ??= import('./app'));
+
+/** What a signed-in session asks for first (the app's own first requests take these answers); `me` when known. */
+export function prepare(me?: Me): void {
+  prefetch('/api/me', me);
+  prefetch('/api/plan');
+  live.start();
+  void loadApp();
+}
+
+if (publicPage) void loadApp();
+else void session.then((me) => me && prepare(me));
