@@ -65,6 +65,20 @@ describe('the default plan', () => {
     expect(loaded.ok && loaded.plan.acknowledgement).toEqual({ escalateAfter: 5 * MINUTE, deputy: 'responsible', workingGroup: true });
   });
 
+  it('keeps a cleared incident on the board for 30 minutes by default, when a plan leaves the setting out', () => {
+    expect(plan.file.settings.board_cleared_minutes).toBe(30);
+    const dir = mkdtempSync(join(tmpdir(), 'yingji-plan-'));
+    const text = PLAN_TEXT.replace(/\n  board_cleared_minutes: .*\n/, '\n');
+    expect(text).not.toContain('board_cleared_minutes');
+    writeFileSync(join(dir, 'plan.yaml'), text);
+    writeFileSync(join(dir, 'demo-organization.yaml'), ORG_TEXT);
+    const loaded = loadPlan(join(dir, 'plan.yaml'));
+    expect(loaded.ok && loaded.plan.file.settings.board_cleared_minutes).toBe(30);
+    writeFileSync(join(dir, 'plan.yaml'), text.replace('collective_min_people: 5', 'collective_min_people: 5\n  board_cleared_minutes: 5'));
+    const five = loadPlan(join(dir, 'plan.yaml'));
+    expect(five.ok && five.plan.file.settings.board_cleared_minutes).toBe(5);
+  });
+
   it('has the §5 arrival limits: police 15 min, county departments 15 min, townships 1 h', () => {
     expect(arrivalLimit(plan, 'police-bureau')).toBe(15 * MINUTE);
     expect(arrivalLimit(plan, 'dept-housing')).toBe(15 * MINUTE);

@@ -241,6 +241,8 @@ export const PlanSchema = z.strictObject({
   settings: z.strictObject({
     /** Setting: head count from which a visit counts as collective (labels and statistics). */
     collective_min_people: z.number().int().positive(),
+    /** Setting: minutes a cleared incident stays on the board, marked as cleared. Absent: 30. */
+    board_cleared_minutes: z.number().int().min(0).max(1440).default(30),
   }),
 });
 export type PlanFile = z.infer<typeof PlanSchema>;

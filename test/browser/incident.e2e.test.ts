@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { freshDatabase } from '../support/databases.js';
 import { startServerProcess, type ServerProcess } from '../support/process.js';
 import { confirm, HAS_CHROMIUM, launch, PHONE, shot, signedIn, WALL } from './browser.js';
@@ -51,7 +51,7 @@ describe.runIf(HAS_CHROMIUM)('the whole incident in the browser', { timeout: 60_
     await staff.getByTestId('event-incident_reported').waitFor();
 
     await confirm(staff, 'guide-failed');
-    await board.getByTestId('summons-town-tanggou/principal').waitFor({ timeout: 3_000 });
+    await board.getByTestId('summons-town-tanggou/principal').waitFor();
     await shot(staff, 'incident-phone');
     await shot(board, 'board-summoned');
   });
@@ -72,15 +72,20 @@ describe.runIf(HAS_CHROMIUM)('the whole incident in the browser', { timeout: 60_
     expect(served).toBe(sha256);
   });
 
-  it('the principal acknowledges and checks in from another browser; the board shows it within a second', async () => {
+  // How fast an event reaches the board is measured by `npm run bench:board`, not asserted here.
+  it('the principal acknowledges and checks in from another browser; the board shows it live', async () => {
     await principal.goto('/my');
     await principal.getByTestId('my-ack').click();
     await principal.getByTestId('my-arrive').waitFor();
     await shot(principal, 'my-summons-phone');
-    const t0 = Date.now();
+    const reloads: string[] = [];
+    const navigated = (frame: Frame) => void (frame === board.mainFrame() && reloads.push(frame.url()));
+    board.on('framenavigated', navigated);
     await principal.getByTestId('my-arrive').click();
-    await board.getByTestId('status-town-tanggou/principal').filter({ hasText: '按时到场' }).waitFor({ timeout: 1_000 });
-    expect(Date.now() - t0).toBeLessThan(1_000);
+    await board.getByTestId('status-town-tanggou/principal').filter({ hasText: '按时到场' }).waitFor();
+    board.off('framenavigated', navigated);
+    // Live: the board never reloaded.
+    expect(reloads).toEqual([]);
   });
 
   it('persuasion fails, the crowd grows to 30: the tier-3 police are summoned', async () => {
@@ -89,7 +94,7 @@ describe.runIf(HAS_CHROMIUM)('the whole incident in the browser', { timeout: 60_
     await staff.getByTestId('headcount-input').fill('30');
     await staff.getByTestId('headcount-submit').click();
     for (const role of ['police-bureau/duty-leader', 'police-special-patrol/principal', 'police-public-order/principal', 'police-station-zongyang/principal']) {
-      await board.getByTestId(`summons-${role}`).waitFor({ timeout: 3_000 });
+      await board.getByTestId(`summons-${role}`).waitFor();
     }
     await expect(board.getByTestId('tier').first().textContent()).resolves.toContain('3');
     await shot(board, 'board-tier3-wall');

@@ -1,27 +1,86 @@
-import { Badge, Button, Card, Empty, Space, Switch, Tag, Typography } from 'antd';
-import { memo, useState } from 'react';
+import { Badge, Button, Card, ConfigProvider, Empty, Space, Switch, Tag, Typography } from 'antd';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
 import { Link } from 'react-router';
 import { Countdown } from '../components/countdown';
-import { MatterText, openAlerts, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
+import { clock, MatterText, openAlerts, StageSteps, TierTag } from '../components/incident-bits';
 import { RiskAlertsPanel } from '../components/risk-alerts';
+import { nearestSummons, SummonsLine, summonsDone } from '../components/summons-card';
 import { useT } from '../i18n';
+import { BOARD, baseFont, boardGrid, usePhone, useViewport } from '../layout';
 import { live, useIncident, useIncidentIds } from '../live';
 import { usePlan } from '../plan-context';
+import type { Incident } from '../types';
 
 /**
- * The command board (态势): every active incident, its stage, tier and summons with live
- * countdowns, alerts standing out. Each card subscribes to its own incident, so an event
- * re-renders one card, not the board.
+ * The command board (态势), for a command room's wall as much as a laptop or a phone: totals at
+ * the top, then every active incident as a card in a grid sized to how many there are, with
+ * large type for the venue, head count, tier and the nearest deadline, and each summons with
+ * its live countdown. A cleared incident stays, marked, for the plan's
+ * `settings.board_cleared_minutes`. Each card subscribes to its own incident, so an event
+ * re-renders one card (and the totals), not the board.
  */
 export function BoardPage() {
   const { t } = useT();
+  const { info } = usePlan();
   const ids = useIncidentIds();
   const [showCleared, setShowCleared] = useState(false);
   const [wall, setWall] = useState(false);
-  const visible = ids.filter((id) => {
-    const status = live.get(id)?.incident.status;
-    return status === 'open' || (showCleared && status === 'cleared');
-  });
+  const [, setTick] = useState(0);
+
+  // Open incidents first, then the ones cleared within the plan's minutes (or all, on request).
+  // The server fills in the setting's default (30) when a plan leaves it out.
+  const keepMs = info.plan.settings.board_cleared_minutes * 60_000;
+  const now = Date.now();
+  const open: string[] = [];
+  const ended: string[] = [];
+  let expires = Infinity;
+  for (const id of ids) {
+    const i = live.get(id)?.incident;
+    if (!i) continue;
+    if (i.status === 'open') {
+      open.push(id);
+      continue;
+    }
+    const until = Date.parse(i.cleared_at ?? i.closed_at ?? '') + keepMs;
+    if (until > now) {
+      ended.push(id);
+      expires = Math.min(expires, until);
+    } else if (showCleared) ended.push(id);
+  }
+  const visible = [...open, ...ended];
+  // The board looks again when the first of the cleared incidents is due to leave it.
+  useEffect(() => {
+    if (!Number.isFinite(expires)) return;
+    const timer = setTimeout(() => setTick((n) => n + 1), Math.max(0, expires - Date.now()) + 50);
+    return () => clearTimeout(timer);
+  }, [expires]);
+
+  // The grid: columns and type from how many cards there are and the room left below the totals.
+  const phone = usePhone();
+  const viewport = useViewport();
+  const gridRef = useRef<HTMLDivElement>(null);
+  const topRef = useRef<HTMLDivElement>(null);
+  const [area, setArea] = useState({ width: 0, top: 0 });
+  useLayoutEffect(() => {
+    const grid = gridRef.current!;
+    const measure = () => {
+      const r = grid.getBoundingClientRect();
+      const next = { width: Math.round(r.width), top: Math.round(r.top + window.scrollY) };
+      setArea((a) => (a.width === next.width && a.top === next.top ? a : next));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(grid);
+    observer.observe(topRef.current!);
+    return () => observer.disconnect();
+  }, []);
+  const rows = useAcross(visible, maxSummons);
+  const base = phone ? BOARD.minFont : baseFont(viewport.width);
+  const grid = phone || !area.width ? null : boardGrid(visible.length, area.width, viewport.height - area.top - BOARD.bottom, rows);
+  const font = grid?.font ?? BOARD.minFont;
+  const theme = useMemo(() => ({ token: { fontSize: base } }), [base]);
+  const cardTheme = useMemo(() => ({ token: { fontSize: font } }), [font]);
+
   const toggleWall = async () => {
     if (!document.fullscreenElement) await document.documentElement.requestFullscreen?.().catch(() => {});
     else await document.exitFullscreen?.().catch(() => {});
@@ -29,24 +88,96 @@ export function BoardPage() {
     document.body.classList.toggle('wall');
   };
   return (
-    <div>
-      <Space style={{ marginBottom: 12, width: '100%', justifyContent: 'space-between' }} wrap>
-        <Typography.Title level={3} style={{ margin: 0 }}>
-          {t('board.title')} <Badge count={visible.length} color="#b71c1c" showZero data-testid="active-count" />
-        </Typography.Title>
-        <Space>
-          <Switch checked={showCleared} onChange={setShowCleared} /> {t('board.showCleared')}
-          <Button onClick={() => void toggleWall()}>{wall ? '×' : t('board.fullscreen')}</Button>
-        </Space>
-      </Space>
-      {/* §6: open signs of a coming petition and overdue reviews; its own state, so no card re-renders. */}
-      <RiskAlertsPanel />
-      {visible.length === 0 ? <Empty description={t('board.empty')} /> : null}
-      <div className="board-grid" data-testid="board">
-        {visible.map((id) => (
-          <IncidentCard key={id} id={id} />
-        ))}
+    <ConfigProvider theme={theme}>
+      <div className="board-page" style={{ fontSize: base }}>
+        <div ref={topRef}>
+          <div className="board-top">
+            <Typography.Title level={3} style={{ margin: 0 }}>
+              {t('board.title')} <Badge count={visible.length} color="#b71c1c" showZero data-testid="active-count" />
+            </Typography.Title>
+            <BoardTotals open={open} shown={visible} />
+            <Space wrap>
+              <Switch checked={showCleared} onChange={setShowCleared} data-testid="board-show-cleared" /> {t('board.showCleared')}
+              <Button onClick={() => void toggleWall()}>{wall ? '×' : t('board.fullscreen')}</Button>
+            </Space>
+          </div>
+          {/* §6: open signs of a coming petition and overdue reviews; its own state, so no card re-renders. */}
+          <RiskAlertsPanel />
+          {visible.length === 0 ? <Empty description={t('board.empty')} /> : null}
+        </div>
+        <ConfigProvider theme={cardTheme}>
+          <div
+            ref={gridRef}
+            className="board-grid"
+            data-testid="board"
+            data-columns={grid?.columns ?? 1}
+            style={
+              grid
+                ? ({
+                    fontSize: font,
+                    gridTemplateColumns: `repeat(${grid.columns}, minmax(0, 1fr))`,
+                    gridAutoRows: grid.rowHeight ? `minmax(${grid.rowHeight}px, auto)` : undefined,
+                    '--summons-columns': grid.summonsColumns,
+                  } as CSSProperties)
+                : undefined
+            }
+          >
+            {visible.map((id) => (
+              <IncidentCard key={id} id={id} compact={!grid?.steps} />
+            ))}
+          </div>
+        </ConfigProvider>
       </div>
+    </ConfigProvider>
+  );
+}
+
+/**
+ * A value computed from several incidents, kept current as any of them changes. The value must
+ * be a primitive, so an event that leaves it unchanged renders nothing.
+ */
+function useAcross<T extends string | number>(ids: readonly string[], compute: (incidents: Incident[]) => T): T {
+  const key = ids.join(',');
+  const subscribe = useCallback(
+    (l: () => void) => {
+      const offs = key ? key.split(',').map((id) => live.subscribe(id, l)) : [];
+      return () => offs.forEach((off) => off());
+    },
+    [key],
+  );
+  return useSyncExternalStore(subscribe, () => compute(ids.flatMap((id) => live.get(id) ?? [])));
+}
+
+const maxSummons = (list: Incident[]) => list.reduce((m, x) => Math.max(m, x.summons.length), 0);
+
+/** The strip at the top: active incidents, people on site, summonses on their way, deadlines missed. */
+function BoardTotals({ open, shown }: { open: readonly string[]; shown: readonly string[] }) {
+  const { t } = useT();
+  const onSite = useAcross(open, (list) => {
+    let people = 0;
+    let pending = 0;
+    for (const x of list) {
+      people += x.incident.headcount;
+      pending += x.summons.filter((s) => s.status === 'pending' && !summonsDone(s)).length;
+    }
+    return `${people},${pending}`;
+  });
+  const missed = useAcross(shown, (list) => list.reduce((n, x) => n + x.summons.filter((s) => s.status === 'missed').length, 0));
+  const [people, pending] = onSite.split(',').map(Number);
+  const tiles = [
+    { key: 'active', value: open.length, tone: open.length ? 'alert' : '' },
+    { key: 'people', value: people, tone: '' },
+    { key: 'pending', value: pending, tone: pending ? 'pending' : '' },
+    { key: 'missed', value: missed, tone: missed ? 'alert' : '' },
+  ];
+  return (
+    <div className="board-totals" data-testid="board-totals">
+      {tiles.map((x) => (
+        <div key={x.key} className={`board-total ${x.tone}`} data-testid={`board-total-${x.key}`}>
+          <span className="board-total-value">{x.value}</span>
+          <span className="board-total-label">{t(`board.total.${x.key}`)}</span>
+        </div>
+      ))}
     </div>
   );
 }
@@ -55,7 +186,8 @@ export function BoardPage() {
 const renders: Record<string, number> = {};
 (window as unknown as { __yingjiCardRenders: Record<string, number> }).__yingjiCardRenders = renders;
 
-const IncidentCard = memo(function IncidentCard({ id }: { id: string }) {
+/** `compact`: on a phone or a narrow card, the stage is one tag rather than four steps. */
+const IncidentCard = memo(function IncidentCard({ id, compact }: { id: string; compact: boolean }) {
   const incident = useIncident(id);
   renders[id] = (renders[id] ?? 0) + 1;
   const { t, lang } = useT();
@@ -63,29 +195,49 @@ const IncidentCard = memo(function IncidentCard({ id }: { id: string }) {
   if (!incident) return null;
   const i = incident.incident;
   const alerts = openAlerts(incident);
+  const ended = i.status !== 'open';
+  const nearest = ended ? null : nearestSummons(incident.summons);
   return (
-    <Card
-      size="small"
-      className={`board-card${alerts.total ? ' alerting' : ''}`}
-      data-testid={`incident-${id}`}
-      title={
-        <Space wrap>
-          <Link to={`/incidents/${id}`}>{venue(i.venue, lang)}</Link>
-          <Tag data-testid="headcount">
-            {i.headcount} {t('common.people')}
+    <Card size="small" className={`board-card${alerts.total ? ' alerting' : ''}${ended ? ' ended' : ''}`} data-testid={`incident-${id}`}>
+      <div className="board-card-head">
+        <Link className="board-venue" to={`/incidents/${id}`}>
+          {venue(i.venue, lang)}
+        </Link>
+        <span className="board-time">{i.reported_at.slice(11, 16)}</span>
+      </div>
+      <div className="board-figures">
+        <span className="board-headcount" data-testid="headcount">
+          <b>{i.headcount}</b> {t('common.people')}
+        </span>
+        <TierTag tier={i.tier} />
+        {ended && (
+          <Tag className="board-ended" data-testid="board-cleared">
+            {t(`status.${i.status}`)} {clock(i.cleared_at ?? i.closed_at).slice(0, 5)}
           </Tag>
-          <TierTag tier={i.tier} />
-          {i.status !== 'open' && <Tag>{t(`status.${i.status}`)}</Tag>}
-        </Space>
-      }
-      extra={<span>{i.reported_at.slice(11, 16)}</span>}
-    >
-      <Typography.Paragraph ellipsis={{ rows: 1 }} style={{ marginBottom: 6 }}>
+        )}
+        {nearest && (
+          <div className="board-nearest" data-testid="board-nearest">
+            <span className="board-nearest-label" title={role(nearest.role, lang)}>
+              {t('board.nearest')} · {role(nearest.role, lang)}
+            </span>
+            <Countdown issued={nearest.issued_at} deadline={nearest.deadline} done={false} />
+          </div>
+        )}
+      </div>
+      <Typography.Paragraph ellipsis={{ rows: 1 }} className="board-matter">
         <MatterText matter={i.matter} withheld={i.matter_withheld} />
       </Typography.Paragraph>
-      <StageSteps stage={i.stage} />
+      {compact ? (
+        <div>
+          <Tag color={ended ? 'default' : 'processing'} data-testid="board-stage">
+            {t(`stage.${i.stage}`)}
+          </Tag>
+        </div>
+      ) : (
+        <StageSteps stage={i.stage} />
+      )}
       {alerts.total > 0 && (
-        <div style={{ margin: '6px 0' }}>
+        <div className="board-alerts">
           {alerts.missed.map((s) => (
             <Tag color="red" key={s.role}>
               {t('alert.deadline_missed')}: {role(s.role, lang)}
@@ -98,17 +250,9 @@ const IncidentCard = memo(function IncidentCard({ id }: { id: string }) {
           ))}
         </div>
       )}
-      <div style={{ marginTop: 6 }}>
+      <div className="board-summons">
         {incident.summons.map((s) => (
-          <div className="summons-row" key={s.role} data-testid={`summons-${s.role}`}>
-            <span className="summons-role" title={s.persons.map((p) => p.name).join(', ')}>
-              {role(s.role, lang)}
-            </span>
-            <span>
-              <Countdown issued={s.issued_at} deadline={s.deadline} done={s.arrived_at !== null} />
-              <SummonsStatus s={s} />
-            </span>
-          </div>
+          <SummonsLine key={s.role} s={s} testid={`summons-${s.role}`} />
         ))}
       </div>
     </Card>

@@ -8,21 +8,25 @@ import { CaseLink } from '../components/case-bits';
 import { Countdown } from '../components/countdown';
 import { DeliveryTags, OtherDeliveries, summonsDeliveries, useDeliveries } from '../components/deliveries';
 import { clock, dateTime, MatterText, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
+import { SummonsCard, summonsDone } from '../components/summons-card';
 import { useT } from '../i18n';
+import { usePhone } from '../layout';
 import { live, useIncident } from '../live';
 import { usePlan } from '../plan-context';
 import type { Allowed, ApiEvent, Incident } from '../types';
+import { ActorName } from '../components/actor';
 
 /** One incident: what happened (timeline with the clause of each automatic step), who is summoned, and what you may do now. */
 export function IncidentPage() {
   const { id = '' } = useParams();
   const incident = useIncident(id);
   const { t, lang } = useT();
-  const { venue, role, unit, plan } = usePlan();
+  const { venue, role, unit, plan, info } = usePlan();
   const [events, setEvents] = useState<ApiEvent[]>([]);
   const [allowed, setAllowed] = useState<Allowed | null>(null);
   const [missing, setMissing] = useState(false);
   const deliveries = useDeliveries(id, events.length);
+  const phone = usePhone();
 
   const reload = useCallback(async () => {
     try {
@@ -78,7 +82,8 @@ export function IncidentPage() {
               <Descriptions.Item label={t('label.activated')}>{dateTime(i.activated_at)}</Descriptions.Item>
               <Descriptions.Item label={t('label.cleared')}>{dateTime(i.cleared_at)}</Descriptions.Item>
               <Descriptions.Item label={t('incident.plan')}>
-                {i.plan.id} {i.plan.version}
+                {/* The plan by its title when it is the active one's (its id is for machines). */}
+                {i.plan.id === info.id ? info.plan.title[lang] : i.plan.id} {i.plan.version}
               </Descriptions.Item>
             </Descriptions>
           </Card>
@@ -104,23 +109,32 @@ export function IncidentPage() {
         </Col>
         <Col xs={24} lg={14}>
           <Card size="small" title={t('incident.summons')}>
-            <Table
-              size="small"
-              rowKey="role"
-              pagination={false}
-              dataSource={incident.summons}
-              scroll={{ x: true }}
-              columns={[
-                { title: t('col.role'), render: (_, s) => <span title={s.persons.map((p) => p.name).join(', ')}>{role(s.role, lang)}</span> },
-                { title: t('col.reason'), render: (_, s) => t(`reason.${s.reason}`) },
-                { title: t('col.deadline'), render: (_, s) => <Space size={4}>{clock(s.deadline)}<Countdown issued={s.issued_at} deadline={s.deadline} done={s.arrived_at !== null} /></Space> },
-                { title: t('col.acked'), render: (_, s) => clock(s.acked_at) },
-                { title: t('col.arrived'), render: (_, s) => clock(s.arrived_at) },
-                { title: t('col.left'), render: (_, s) => clock(s.left_at) },
-                { title: t('col.status'), render: (_, s) => <SummonsStatus s={s} /> },
-                { title: t('notify.deliveries'), render: (_, s) => <DeliveryTags messages={summonsDeliveries(deliveries, s.role)} /> },
-              ]}
-            />
+            {/* On a phone each summons is a card: a table's eight columns would be a character wide. */}
+            {phone ? (
+              <div className="summons-cards">
+                {incident.summons.map((s) => (
+                  <SummonsCard key={s.role} s={s} extra={<DeliveryTags messages={summonsDeliveries(deliveries, s.role)} />} />
+                ))}
+              </div>
+            ) : (
+              <Table
+                size="small"
+                rowKey="role"
+                pagination={false}
+                dataSource={incident.summons}
+                scroll={{ x: true }}
+                columns={[
+                  { title: t('col.role'), render: (_, s) => <span title={s.persons.map((p) => p.name).join(', ')}>{role(s.role, lang)}</span> },
+                  { title: t('col.reason'), render: (_, s) => t(`reason.${s.reason}`) },
+                  { title: t('col.deadline'), render: (_, s) => <Space size={4}>{clock(s.deadline)}<Countdown issued={s.issued_at} deadline={s.deadline} done={summonsDone(s)} /></Space> },
+                  { title: t('col.acked'), render: (_, s) => clock(s.acked_at) },
+                  { title: t('col.arrived'), render: (_, s) => clock(s.arrived_at) },
+                  { title: t('col.left'), render: (_, s) => clock(s.left_at) },
+                  { title: t('col.status'), render: (_, s) => <SummonsStatus s={s} /> },
+                  { title: t('notify.deliveries'), render: (_, s) => <DeliveryTags messages={summonsDeliveries(deliveries, s.role)} /> },
+                ]}
+              />
+            )}
           </Card>
           <OtherDeliveries messages={deliveries} />
           {incident.measures.length > 0 && (
@@ -139,7 +153,7 @@ export function IncidentPage() {
             <Card size="small" title={t('incident.rejected')} style={{ marginTop: 16 }}>
               {incident.rejected.map((r, k) => (
                 <div key={k}>
-                  {clock(r.at)} <Tag>{r.do}</Tag> {t(`rejection.${r.code}`)}
+                  {clock(r.at)} <Tag>{t(`command.${r.do}`)}</Tag> {t(`rejection.${r.code}`)}
                 </div>
               ))}
             </Card>
@@ -157,8 +171,7 @@ export function IncidentPage() {
                     {e.type === 'evidence_attached' && <Evidence id={String(e.attachment)} mediaType={String(e.media_type)} sha256={String(e.sha256)} />}
                     {e.actor && (
                       <Typography.Text type="secondary" style={{ marginLeft: 6 }}>
-                        {t('incident.by')} {e.actor.user}
-                        {e.actor.on_behalf ? ` (${t('incident.onBehalf')})` : ''}
+                        {t('incident.by')} <ActorName actor={e.actor} />
                       </Typography.Text>
                     )}
                   </div>
@@ -241,8 +254,8 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
   }
   if (can('behavior')) {
     rows.push(
-      <Space.Compact key="behavior">
-        <Select value={behavior} onChange={setBehavior} style={{ width: 160 }} options={(['lingering', 'charging', 'banner', 'sit_in'] as const).map((b) => ({ value: b, label: t(`behavior.${b}`) }))} data-testid="behavior-select" />
+      <Space.Compact key="behavior" style={{ width: '100%' }}>
+        <Select value={behavior} onChange={setBehavior} style={{ flex: 1, minWidth: 0 }} options={(['lingering', 'charging', 'banner', 'sit_in'] as const).map((b) => ({ value: b, label: t(`behavior.${b}`) }))} data-testid="behavior-select" />
         <Button loading={busy} onClick={() => void send({ do: 'behavior', kind: behavior })} data-testid="behavior-submit">
           {t('action.behavior')}
         </Button>
@@ -270,7 +283,7 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
           try {
             const res = await fetch(`/api/incidents/${incident.id}/attachments?name=${encodeURIComponent(f.name)}`, {
               method: 'POST',
-              headers: { 'content-type': f.type || 'application/octet-stream', 'x-csrf-token': csrfToken() ?? '' },
+              headers: { 'content-type': f.type || 'application/octet-stream', 'x-csrf-token': csrfToken() ?? '', 'accept-language': lang === 'en' ? 'en' : 'zh-CN' },
               body: f,
             });
             const body = (await res.json()) as { incident?: Incident; error?: { message: string } };
@@ -317,7 +330,7 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
   if (can('close')) rows.push(<span key="close">{confirmed(t('action.close'), { do: 'close' }, false, 'close')}</span>);
   if (!rows.length) return <Alert type="info" message={t('incident.noActions')} />;
   return (
-    <Space direction="vertical" style={{ width: '100%' }} data-testid="actions">
+    <Space direction="vertical" className="incident-actions" style={{ width: '100%' }} data-testid="actions">
       {rows}
     </Space>
   );
