@@ -120,8 +120,11 @@ describe('scenarios/ — every example drill', () => {
       expect(file, file).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*\.yaml$/);
       const loaded = loadScenario(join(DIR, file), plan);
       expect(loaded.ok ? [] : loaded.errors, file).toEqual([]);
-      const raw = parse(readFileSync(join(DIR, file), 'utf8')) as { description?: unknown };
-      expect(raw.description, file).toEqual(expect.stringMatching(/§\d/));
+      // Named and described in both languages, each citing its clause.
+      const raw = parse(readFileSync(join(DIR, file), 'utf8')) as { name?: unknown; description?: unknown };
+      expect(raw.name, file).toEqual({ zh: expect.stringMatching(/\p{Script=Han}/u), en: expect.stringMatching(/^[\x20-\x7e—–]+$/) });
+      expect(raw.description, file).toEqual({ zh: expect.stringMatching(/§\d/), en: expect.stringMatching(/§\d/) });
+      if (loaded.ok) expect(loaded.scenario.name, file).toBe((raw.name as { zh: string }).zh);
     }
   });
 

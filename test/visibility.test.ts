@@ -99,7 +99,7 @@ const PROBES: Record<string, (w: World) => string[]> = {
   '/api/attachments/:id': (w) => [`/api/attachments/${w.attachment}`],
   '/api/my/summons': () => ['/api/my/summons'],
   '/api/my/inbox': () => ['/api/my/inbox'],
-  '/api/approvals': () => ['/api/approvals'],
+  '/api/approvals': () => ['/api/approvals', '/api/approvals?state=decided'],
   '/api/events': () => ['/api/events'],
   '/api/events/stream': () => ['/api/events/stream'],
   '/api/cases': () => ['/api/cases', '/api/cases?scope=all', '/api/cases?scope=all&open=0'],
@@ -186,6 +186,9 @@ describe(`every read path, for every kind of reader (${DIALECT})`, () => {
     await ok(staff.post(`/api/incidents/${accusation}/commands`, { do: 'guide', result: 'failed' }));
     await ok(staff.post(`/api/incidents/${accusation}/commands`, { do: 'persuade', result: 'failed' }));
     await ok(staff.post(`/api/incidents/${accusation}/commands`, { do: 'note', text: '现场秩序平稳' }));
+    // A major measure a county leader declines: the approvals history shows this incident too.
+    await ok(clients.get('police-bureau.principal')!.post(`/api/incidents/${accusation}/commands`, { do: 'request_measure', id: 'm1', kind: 'removal', basis: '《治安管理处罚法》第二十三条' }));
+    await ok(clients.get('county-party.leader')!.post(`/api/incidents/${accusation}/commands`, { do: 'decline_measure', id: 'm1', by: 'county-party/leader', reason: '先行劝导' }));
     await ok(group.post(`/api/incidents/${accusation}/commands`, { do: 'clear' }));
 
     const cases = (await ok(clients.get('admin')!.get('/api/cases?scope=all'))) as { id: string; incident: string; tracking_code: string }[];
@@ -258,6 +261,7 @@ describe(`every read path, for every kind of reader (${DIALECT})`, () => {
     expect(await text('discipline-commission.principal', `/api/incidents/${w.accusation}/events`)).toContain(ACCUSATION);
     expect(await text('discipline-commission.principal', `/api/cases/${w.accusationCase}`)).toContain(w.accusationCode);
     expect(await text('discipline-commission.principal', `/api/drills/reports/${w.drill}`)).toContain(DRILL);
+    expect(await text('discipline-commission.principal', '/api/approvals?state=decided')).toContain(ACCUSATION);
     expect(await text('town-tanggou.principal', `/api/cases/${w.normalCase}`)).toContain(w.normalCode);
     expect(await text('town-tanggou.principal', `/api/incidents/${w.normal}`)).toContain(w.normalCase);
     expect(await text('working-group.leader', `/api/risks`)).toContain(RISK);

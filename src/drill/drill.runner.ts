@@ -23,7 +23,8 @@ export interface DrillRun {
  * §3). Pure apart from its own bookkeeping: same scenario and plan, same result.
  */
 export function runDrill(scenario: Scenario, plan: Plan): DrillRun {
-  const newId = seededIds(`${scenario.name}\u0000${scenario.start}`);
+  // Seeded by the English name: a scenario named in both languages draws the ids it drew when named in English only.
+  const newId = seededIds(`${scenario.title.en}\u0000${scenario.start}`);
   const events: IncidentEvent[] = [];
   let state: IncidentState | null = null;
 

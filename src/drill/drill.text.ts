@@ -17,7 +17,7 @@ export function drillText(run: DrillRun, lang: Lang): string {
   const out: string[] = [];
   const heading = (k: string) => out.push('', `== ${w(k)} ==`);
 
-  out.push(`${w('heading.drill')}: ${scenario.name}`);
+  out.push(`${w('heading.drill')}: ${scenario.title[lang]}`);
   out.push(`${w('heading.plan')}: ${plan.file.title[lang]} (${plan.id} ${plan.version}, ${plan.digest.slice(0, 19)}…)`);
   out.push(`${full(scenario.start)} → ${full(scenario.until)}`);
   if (!state) return out.join('\n');

@@ -13,9 +13,12 @@ const Offset = z
 
 const StepSchema = commandUnion({ at: Offset });
 
+/** A text given once, or in both languages of the product (`{ zh, en }`). */
+const Words = <T extends z.ZodType<string>>(text: T) => z.union([text, z.strictObject({ zh: text, en: text })]);
+
 const ScenarioSchema = z.strictObject({
-  name: ShortText.min(1),
-  description: Text.optional(),
+  name: Words(ShortText.min(1)),
+  description: Words(Text).optional(),
   start: z
     .string({ error: 'expected an ISO 8601 time with offset, such as 2026-03-02T09:00:00+08:00' })
     .refine((s) => parseInstant(s) !== null, {
@@ -28,7 +31,12 @@ const ScenarioSchema = z.strictObject({
 /** A scenario ready to run: absolute times, validated commands. */
 export interface Scenario {
   file: string;
+  /** The name as one text, as the drill output's `scenario` shows it (contract §3): the Chinese one when given in both languages. */
   name: string;
+  /** The name in each language (the same text twice when it was given once). */
+  title: { zh: string; en: string };
+  /** What the drill shows, in each language; null when the file has none. */
+  description: { zh: string; en: string } | null;
   start: number;
   /** The start's offset (`+08:00`, `Z`): every time in the output uses it. */
   offset: string;
@@ -102,5 +110,12 @@ function checkScenario(src: YamlSource, plan: Plan): ScenarioResult {
     if (until < last) errors.push(src.error(['run_until'], 'run_until is earlier than the last step'));
   }
   if (errors.length) return { ok: false, errors: sortErrors(errors) };
-  return { ok: true, scenario: { file: src.file, name: raw.name, start: start.ms, offset: start.offset, steps, until } };
+  const title = bilingual(raw.name);
+  const description = raw.description === undefined ? null : bilingual(raw.description);
+  return { ok: true, scenario: { file: src.file, name: title.zh, title, description, start: start.ms, offset: start.offset, steps, until } };
+}
+
+/** A text in both languages: one given once serves both. */
+function bilingual(words: string | { zh: string; en: string }): { zh: string; en: string } {
+  return typeof words === 'string' ? { zh: words, en: words } : words;
 }

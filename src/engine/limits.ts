@@ -53,5 +53,5 @@ export function uniqueList<T extends z.ZodType>(item: T, max: number = LIMITS.li
 
 /** A change that changes something: an empty patch is a mistake, answered 400. */
 export function nonEmpty<T extends z.ZodType<object>>(schema: T) {
-  return schema.refine((value) => Object.keys(value).length > 0, { message: 'send at least one field to change' });
+  return schema.refine((value) => Object.keys(value).length > 0, { message: 'send at least one field to change', params: { refusal: 'input.empty_change' } });
 }

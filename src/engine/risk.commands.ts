@@ -37,7 +37,8 @@ const MatterText = (max: number) =>
     .superRefine((text, ctx) => {
       if (text.length > max) return; // already refused; not worth screening
       const what = personalDataIn(text);
-      if (what) ctx.addIssue({ code: 'custom', message: personalMessage(what) });
+      // `refusal`: the words of this refusal in every language (src/i18n/refusals.ts).
+      if (what) ctx.addIssue({ code: 'custom', message: personalMessage(what), params: { refusal: 'risk.rejection.personal_data' } });
     });
 
 const Role = RoleId;

@@ -101,13 +101,14 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
     case 'incident_cleared':
       return zh ? `现场处置结束:${t(lang, `cleared.${e.by}`)}` : `On-site phase over: ${t(lang, `cleared.${e.by}`)}`;
     case 'case_opened':
+      // The tracking code is the petitioner's: incident events as the API shows them carry none (visibility policy).
       return zh
-        ? `立案转后续办理:${t(lang, `route.${e.route}`)},承办 ${handlerName(plan, e.handler, lang)},查询码 ${e.tracking_code}`
-        : `Follow-up case: ${t(lang, `route.${e.route}`)}, handled by ${handlerName(plan, e.handler, lang)}, tracking code ${e.tracking_code}`;
+        ? `立案转后续办理:${t(lang, `route.${e.route}`)},承办 ${handlerName(plan, e.handler, lang)}${e.tracking_code ? `,查询码 ${e.tracking_code}` : ''}`
+        : `Follow-up case: ${t(lang, `route.${e.route}`)}, handled by ${handlerName(plan, e.handler, lang)}${e.tracking_code ? `, tracking code ${e.tracking_code}` : ''}`;
     case 'incident_closed':
       return zh ? '事件结束' : 'Incident closed';
     case 'command_rejected':
-      return zh ? `指令"${e.do}"未执行:${t(lang, `rejection.${e.code}`)}` : `Command "${e.do}" rejected: ${e.reason}`;
+      return zh ? `指令"${t(lang, `command.${e.do}`)}"未执行:${t(lang, `rejection.${e.code}`)}` : `Command "${t(lang, `command.${e.do}`)}" rejected: ${e.reason}`;
   }
 }
 

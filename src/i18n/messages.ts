@@ -3,6 +3,8 @@
  * keys in the CLI and the web UI. `t(lang, key)` falls back to the key itself so a missing
  * word shows, rather than hides.
  */
+import { REFUSALS, type RefusalKey } from './refusals.js';
+
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
 
@@ -49,6 +51,27 @@ const zh = {
   'trigger.persuade_failed': '劝返无效',
   'trigger.escalated': '上报工作小组',
   'trigger.charging': '出现冲击',
+  'trigger.guide_failed': '劝导无效',
+  'trigger.guidance_window_expired': '劝导时限已到',
+  'command.report': '报告事件',
+  'command.headcount': '更新人数',
+  'command.behavior': '记录现场情况',
+  'command.guide': '劝导',
+  'command.persuade': '劝返',
+  'command.escalate': '上报工作小组',
+  'command.ack': '确认收到',
+  'command.arrive': '到场签到',
+  'command.leave': '离开签退',
+  'command.note': '报告现场动态',
+  'command.attach': '现场取证',
+  'command.mark_major': '认定重大复杂事项',
+  'command.mark_concluded': '认定信访程序终结',
+  'command.request_measure': '提请处置措施',
+  'command.approve_measure': '批准措施',
+  'command.decline_measure': '不同意措施',
+  'command.take_measure': '实施措施',
+  'command.clear': '登记人员已离开',
+  'command.close': '结束事件',
   'cleared.guide': '劝导至县信访局',
   'cleared.persuade': '劝返成功',
   'cleared.clear': '人员已离开',
@@ -97,26 +120,6 @@ const zh = {
   'label.flagged': '未经事先批准',
   'label.basis': '依据',
   'label.none': '无',
-  'rejection.no_incident': '尚未报告事件',
-  'rejection.already_reported': '该事件已报告',
-  'rejection.closed': '事件已结束',
-  'rejection.cleared': '人员已离开,现场处置阶段已结束',
-  'rejection.already_activated': '预案已启动',
-  'rejection.already_marked': '已作此认定',
-  'rejection.not_summoned': '该角色未被通知到场',
-  'rejection.already_acknowledged': '已确认过',
-  'rejection.already_arrived': '已到场签到',
-  'rejection.not_arrived': '尚未到场签到',
-  'rejection.already_left': '已离开签退',
-  'rejection.lingering': '上访人员仍滞留现场,责任单位主要负责同志须坚守现场,待人员撤离后方可离开(§4.1.1)',
-  'rejection.unknown_measure': '没有该措施',
-  'rejection.duplicate_measure': '措施编号已存在',
-  'rejection.not_approver': '只有县委、县政府负责同志可以批准重大处置措施(§5.1)',
-  'rejection.already_approved': '该措施已批准',
-  'rejection.already_declined': '该措施已被否决',
-  'rejection.already_taken': '该措施已实施',
-  'rejection.unknown_id': '未知的地点或单位',
-  'rejection.duplicate_evidence': '该证据已记录',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -164,6 +167,27 @@ const en: Record<MessageKey, string> = {
   'trigger.persuade_failed': 'persuasion failed',
   'trigger.escalated': 'escalated to the working group',
   'trigger.charging': 'charging',
+  'trigger.guide_failed': 'guidance failed',
+  'trigger.guidance_window_expired': 'guidance window ran out',
+  'command.report': 'report',
+  'command.headcount': 'update head count',
+  'command.behavior': 'record behaviour',
+  'command.guide': 'guide',
+  'command.persuade': 'persuade',
+  'command.escalate': 'escalate',
+  'command.ack': 'acknowledge',
+  'command.arrive': 'check in',
+  'command.leave': 'check out',
+  'command.note': 'on-site update',
+  'command.attach': 'attach evidence',
+  'command.mark_major': 'mark major',
+  'command.mark_concluded': 'mark concluded',
+  'command.request_measure': 'propose a measure',
+  'command.approve_measure': 'approve a measure',
+  'command.decline_measure': 'decline a measure',
+  'command.take_measure': 'take a measure',
+  'command.clear': 'record people left',
+  'command.close': 'close',
   'cleared.guide': 'guided to the petition bureau',
   'cleared.persuade': 'persuaded to go back',
   'cleared.clear': 'people left',
@@ -212,29 +236,10 @@ const en: Record<MessageKey, string> = {
   'label.flagged': 'taken without prior approval',
   'label.basis': 'basis',
   'label.none': 'none',
-  'rejection.no_incident': 'no incident has been reported yet',
-  'rejection.already_reported': 'the incident has already been reported',
-  'rejection.closed': 'the incident is closed',
-  'rejection.cleared': 'the people have left and the on-site phase has ended',
-  'rejection.already_activated': 'the plan is already activated',
-  'rejection.already_marked': 'the matter is already marked so',
-  'rejection.not_summoned': 'this role has not been summoned to the incident',
-  'rejection.already_acknowledged': 'already acknowledged',
-  'rejection.already_arrived': 'already checked in',
-  'rejection.not_arrived': 'not checked in yet',
-  'rejection.already_left': 'already checked out',
-  'rejection.lingering': "people are still lingering: the responsible unit's principal stays on site until they have left (§4.1.1)",
-  'rejection.unknown_measure': 'no such measure',
-  'rejection.duplicate_measure': 'a measure with this id exists',
-  'rejection.not_approver': 'only a county party-committee or county-government leader may approve major measures (§5.1)',
-  'rejection.already_approved': 'the measure is already approved',
-  'rejection.already_declined': 'the measure was declined',
-  'rejection.already_taken': 'the measure was already taken',
-  'rejection.unknown_id': 'unknown venue or unit',
-  'rejection.duplicate_evidence': 'this evidence is already recorded',
 };
 
-export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { zh, en };
+/** Every word, refusals included (`refusals.ts`: rejections, permission refusals, API errors). */
+export const MESSAGES: Record<Lang, Record<MessageKey | RefusalKey, string>> = { zh: { ...zh, ...REFUSALS.zh }, en: { ...en, ...REFUSALS.en } };
 
 /** The word for a key in a language; the key itself when unknown. */
 export function t(lang: Lang, key: string): string {

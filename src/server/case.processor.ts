@@ -1,3 +1,4 @@
+import type { Refusal } from '../i18n/refusals.js';
 import type { Plan } from '../plan/plan.js';
 import type { CaseCommand } from '../engine/case.commands.js';
 import { decideCase, fireCaseDue, pendingCaseTimers } from '../engine/case.decider.js';
@@ -12,11 +13,11 @@ import { isEmptyPersonal, type PersonalData, type Sealer } from './personal.js';
 import type { PlanRegistry } from './plan.registry.js';
 
 /** Decides who acts on a case, against the case as it stands inside the transaction. */
-export type CaseAuthorize = (state: CaseState | null, plan: Plan) => Actor | { forbidden: string };
+export type CaseAuthorize = (state: CaseState | null, plan: Plan) => Actor | { forbidden: Refusal };
 
 export type CaseOutcome =
   | { kind: 'accepted'; state: CaseState; plan: Plan; events: CaseEvent[] }
-  | { kind: 'forbidden'; reason: string }
+  | { kind: 'forbidden'; reason: Refusal }
   | { kind: 'rejected'; state: CaseState | null; rejection: CaseRejection }
   | { kind: 'not_found' };
 

@@ -1,3 +1,4 @@
+import type { Refusal } from '../i18n/refusals.js';
 import type { Plan } from '../plan/plan.js';
 import type { Command } from '../engine/commands.js';
 import type { IncidentEvent, Rejection } from '../engine/events.js';
@@ -26,11 +27,11 @@ export type Authorize = (
   state: IncidentState | null,
   plan: Plan,
   trx: Trx,
-) => Actor | { forbidden: string } | Promise<Actor | { forbidden: string }>;
+) => Actor | { forbidden: Refusal } | Promise<Actor | { forbidden: Refusal }>;
 
 export type Outcome =
   | { kind: 'accepted'; state: IncidentState; plan: Plan; events: IncidentEvent[] }
-  | { kind: 'forbidden'; reason: string }
+  | { kind: 'forbidden'; reason: Refusal }
   | { kind: 'rejected'; state: IncidentState | null; plan: Plan; rejection: Rejection }
   | { kind: 'not_found' };
 

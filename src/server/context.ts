@@ -3,6 +3,7 @@ import type { Plan } from '../plan/plan.js';
 import { formatInstant, zoneOffset } from '../engine/time.js';
 import type { IncidentState } from '../engine/incident.state.js';
 import { accountability, incidentView } from '../engine/incident.view.js';
+import { refusal } from '../i18n/refusals.js';
 import type { NotifyService } from '../notify/service.js';
 import { casesRepository } from '../store/cases.repository.js';
 import type { Db, Store } from '../store/db.js';
@@ -43,14 +44,14 @@ declare module 'fastify' {
 
 /** The signed-in principal, or a 401. */
 export function principal(req: FastifyRequest): Principal {
-  if (!req.principal) throw new ApiError('unauthenticated', 'sign in first');
+  if (!req.principal) throw new ApiError('unauthenticated', refusal('auth.sign_in_first'));
   return req.principal;
 }
 
 /** Refuses anyone but an administrator. */
 export function requireAdmin(req: FastifyRequest): Principal {
   const p = principal(req);
-  if (!p.admin) throw new ApiError('forbidden', 'only an administrator may manage the organization and plans');
+  if (!p.admin) throw new ApiError('forbidden', refusal('forbidden.admin'));
   return p;
 }
 

@@ -1,3 +1,5 @@
+import { refusal, say, type Refusal } from '../i18n/refusals.js';
+
 /** Stable error codes of the HTTP API. Clients may rely on them. */
 export type ErrorCode =
   | 'bad_request'
@@ -30,19 +32,31 @@ const STATUS: Record<ErrorCode, number> = {
 
 /**
  * An error meant for the client: a stable code, a message, optional details. The error
- * handler turns it into `{ "error": { "code", "message", ... } }` with the code's status.
+ * handler turns it into `{ "error": { "code", "message", ... } }` with the code's status. A
+ * message given as a `Refusal` is said in the language the request asks for (`refusals.ts`);
+ * `message` holds its English words, for logs. Any other message is English, and a Chinese
+ * reader gets the code's general words instead (the English stays in `detail`).
  */
 export class ApiError extends Error {
   readonly status: number;
+  readonly refusal: Refusal | null;
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    message: string | Refusal,
     readonly details?: Record<string, unknown>,
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : say('en', message));
+    this.refusal = typeof message === 'string' ? null : message;
     this.status = STATUS[code];
+  }
+
+  /** The message in a language. */
+  say(lang: 'zh' | 'en'): { message: string; detail?: string } {
+    if (this.refusal) return { message: say(lang, this.refusal) };
+    if (lang === 'en') return { message: this.message };
+    return { message: say('zh', refusal(`error.${this.code}`)), detail: this.message };
   }
 }
 
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
-export const forbidden = (reason: string) => new ApiError('forbidden', reason);
+export const forbidden = (reason: string | Refusal) => new ApiError('forbidden', reason);

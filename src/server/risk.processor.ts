@@ -1,3 +1,4 @@
+import type { Refusal } from '../i18n/refusals.js';
 import type { Plan } from '../plan/plan.js';
 import type { RiskCommand } from '../engine/risk.commands.js';
 import { decideRisk, fireRiskDue, pendingRiskTimers } from '../engine/risk.decider.js';
@@ -10,11 +11,11 @@ import { timersRepository } from '../store/timers.repository.js';
 import type { PlanRegistry } from './plan.registry.js';
 
 /** Decides who acts on a matter, against the matter as it stands inside the transaction. */
-export type RiskAuthorize = (state: RiskState | null, plan: Plan) => Actor | { forbidden: string };
+export type RiskAuthorize = (state: RiskState | null, plan: Plan) => Actor | { forbidden: Refusal };
 
 export type RiskOutcome =
   | { kind: 'accepted'; state: RiskState; plan: Plan; events: RiskEvent[] }
-  | { kind: 'forbidden'; reason: string }
+  | { kind: 'forbidden'; reason: Refusal }
   | { kind: 'rejected'; state: RiskState | null; rejection: RiskRejection }
   | { kind: 'not_found' };
 

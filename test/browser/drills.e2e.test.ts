@@ -34,14 +34,16 @@ describe.runIf(HAS_CHROMIUM)('drills in the browser', { timeout: 60_000 }, () =>
     expect(await page.getByTestId('drill-reports').textContent()).toContain('还没有保存的演练报告');
 
     await page.getByTestId('drill-scenario').click();
-    await page.keyboard.type('never arrives');
+    // Bundled scenarios are named in the reader's language (the Chinese UI: the Chinese name), found by its initials too.
+    await page.keyboard.type('ygdwcd');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '一个单位迟到' }).waitFor();
     await page.keyboard.press('Enter');
     await page.getByTestId('drill-description').filter({ hasText: 'unit-late-and-unit-never-arrives.yaml' }).waitFor();
     await page.getByTestId('drill-run').click();
 
     const timeline = page.getByTestId('drill-timeline');
     await timeline.waitFor();
-    expect(await page.getByTestId('drill-result-name').textContent()).toBe('one unit late, one never arrives, one exactly on the deadline');
+    expect(await page.getByTestId('drill-result-name').textContent()).toBe('一个单位迟到、一个未到、一个恰在时限到场');
     // Virtual times from the scenario's start, the readable words, and the clause of each automatic step.
     const reported = page.getByTestId('drill-event-incident_reported');
     expect(await reported.textContent()).toMatch(/09:00:00\s*\+0s.*巡视组驻地/);
@@ -65,7 +67,7 @@ describe.runIf(HAS_CHROMIUM)('drills in the browser', { timeout: 60_000 }, () =>
     const row = page.getByTestId('drill-reports').getByTestId('drill-report');
     await row.first().waitFor();
     expect(await row.count()).toBe(1);
-    expect(await row.textContent()).toMatch(/one unit late.*内置.*petition-bureau\.staff.*迟到 1/);
+    expect(await row.textContent()).toMatch(/一个单位迟到.*内置.*petition-bureau\.staff.*迟到 1/);
 
     const href = await row.getByTestId('drill-download-text').getAttribute('href');
     const text = await page.request.get(href!);

@@ -94,8 +94,13 @@ export class Client {
     return this.cookie;
   }
 
-  static async as(app: FastifyInstance, username: string, password = DEMO_PASSWORD, opts: { renew?: boolean } = {}): Promise<Client> {
+  /** The language the client asks for (`Accept-Language`); none by default, so the server answers in Chinese. */
+  lang: string | null = null;
+
+  /** `lang`: ask for answers in this language (refusals and errors; `en` for English). */
+  static async as(app: FastifyInstance, username: string, password = DEMO_PASSWORD, opts: { renew?: boolean; lang?: string } = {}): Promise<Client> {
     const c = new Client(app);
+    c.lang = opts.lang ?? null;
     const res = await c.post('/api/login', { username, password });
     if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
     if (opts.renew) c.login = { username, password };
@@ -110,6 +115,7 @@ export class Client {
         ...(this.cookie ? { cookie: this.cookie } : {}),
         ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
         ...(body !== undefined && typeof body !== 'string' && !Buffer.isBuffer(body) ? { 'content-type': 'application/json' } : {}),
+        ...(this.lang ? { 'accept-language': this.lang } : {}),
         ...headers,
       },
       ...(body === undefined ? {} : { payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body) }),

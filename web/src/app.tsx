@@ -7,20 +7,22 @@ import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { setLang, useT } from './i18n';
 import { useOnline } from './live';
+import { Only } from './components/not-allowed';
 import { PlanProvider, usePlan } from './plan-context';
 import { SessionProvider, useSession } from './session';
-import { AckPage } from './pages/ack';
-import { ApprovalsPage } from './pages/approvals';
 import { BoardPage } from './pages/board';
-import { CasePage } from './pages/case';
-import { CasesPage } from './pages/cases';
-import { IncidentPage } from './pages/incident';
 import { LoginPage } from './pages/login';
-import { MySummonsPage } from './pages/my-summons';
-import { ReportPage } from './pages/report';
-import { TrackPage } from './pages/track';
 
-// Admin screens load on demand: the first page stays small.
+// The board is the first screen; every other screen loads when opened, so the first load on a
+// slow network stays small (main.tsx shows the sign-in form before any of this arrives).
+const AckPage = lazy(() => import('./pages/ack').then((m) => ({ default: m.AckPage })));
+const ApprovalsPage = lazy(() => import('./pages/approvals').then((m) => ({ default: m.ApprovalsPage })));
+const CasePage = lazy(() => import('./pages/case').then((m) => ({ default: m.CasePage })));
+const CasesPage = lazy(() => import('./pages/cases').then((m) => ({ default: m.CasesPage })));
+const IncidentPage = lazy(() => import('./pages/incident').then((m) => ({ default: m.IncidentPage })));
+const MySummonsPage = lazy(() => import('./pages/my-summons').then((m) => ({ default: m.MySummonsPage })));
+const ReportPage = lazy(() => import('./pages/report').then((m) => ({ default: m.ReportPage })));
+const TrackPage = lazy(() => import('./pages/track').then((m) => ({ default: m.TrackPage })));
 const PlanPage = lazy(() => import('./pages/plan').then((m) => ({ default: m.PlanPage })));
 const OrgPage = lazy(() => import('./pages/org').then((m) => ({ default: m.OrgPage })));
 const DrillsPage = lazy(() => import('./pages/drills').then((m) => ({ default: m.DrillsPage })));
@@ -34,20 +36,22 @@ export function App() {
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#b71c1c' } }}>
       <AntApp>
         <BrowserRouter>
-          <Routes>
-            {/* The petitioner's tracking page needs no account (Art. 18, 21): outside the sign-in guard. */}
-            <Route path="/track/:code?" element={<TrackPage />} />
-            {/* A summons message's one-button page: the signed, single-use link is the credential. */}
-            <Route path="/a/:token" element={<AckPage />} />
-            <Route
-              path="*"
-              element={
-                <SessionProvider>
-                  <Shell />
-                </SessionProvider>
-              }
-            />
-          </Routes>
+          <Suspense fallback={<Spin style={{ display: 'block', marginTop: 120 }} />}>
+            <Routes>
+              {/* The petitioner's tracking page needs no account (Art. 18, 21): outside the sign-in guard. */}
+              <Route path="/track/:code?" element={<TrackPage />} />
+              {/* A summons message's one-button page: the signed, single-use link is the credential. */}
+              <Route path="/a/:token" element={<AckPage />} />
+              <Route
+                path="*"
+                element={
+                  <SessionProvider>
+                    <Shell />
+                  </SessionProvider>
+                }
+              />
+            </Routes>
+          </Suspense>
         </BrowserRouter>
       </AntApp>
     </ConfigProvider>
@@ -76,19 +80,22 @@ function Frame() {
   const current = section === '/incidents' ? '/' : section;
   // On a phone the sections move to a tab bar at the bottom, within reach of a thumb.
   const phone = !Grid.useBreakpoint().md;
+  // Only the screens the signed-in user can use (`me.can`: the server's own rules, src/server/auth/screens.ts).
+  const can = me!.can;
   const items = [
     { key: '/', label: t('nav.board') },
-    { key: '/report', label: t('nav.report') },
-    { key: '/my', label: t('nav.my') },
-    { key: '/cases', label: t('nav.cases') },
-    { key: '/approvals', label: t('nav.approvals') },
-    { key: '/risks', label: t('nav.risks') },
+    { key: '/report', label: t('nav.report'), show: can.report },
+    { key: '/my', label: t('nav.my'), show: can.my },
+    { key: '/cases', label: t('nav.cases'), show: can.cases },
+    { key: '/approvals', label: t('nav.approvals'), show: can.approvals },
+    { key: '/risks', label: t('nav.risks'), show: can.register },
     { key: '/plan', label: t('nav.plan') },
     { key: '/org', label: t('nav.org') },
     { key: '/drills', label: t('nav.drills') },
-    // The plan's `designations.reports` (and administrators) read the accountability reports.
-    ...(me!.admin || me!.designations.includes('reports') ? [{ key: '/accountability', label: t('nav.accountability') }] : []),
-  ];
+    { key: '/accountability', label: t('nav.accountability'), show: can.reports },
+  ]
+    .filter((item) => item.show !== false)
+    .map(({ key, label }) => ({ key, label }));
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <header className="yj-header">
@@ -118,17 +125,17 @@ function Frame() {
         <Suspense fallback={<Spin />}>
           <Routes>
             <Route path="/" element={<BoardPage />} />
-            <Route path="/report" element={<ReportPage />} />
+            <Route path="/report" element={<Only when={can.report} screen="nav.report"><ReportPage /></Only>} />
             <Route path="/incidents/:id" element={<IncidentPage />} />
-            <Route path="/my" element={<MySummonsPage />} />
-            <Route path="/cases" element={<CasesPage />} />
+            <Route path="/my" element={<Only when={can.my} screen="nav.my"><MySummonsPage /></Only>} />
+            <Route path="/cases" element={<Only when={can.cases} screen="nav.cases"><CasesPage /></Only>} />
             <Route path="/cases/:id" element={<CasePage />} />
-            <Route path="/approvals" element={<ApprovalsPage />} />
+            <Route path="/approvals" element={<Only when={can.approvals} screen="nav.approvals"><ApprovalsPage /></Only>} />
             <Route path="/plan" element={<PlanPage />} />
             <Route path="/org" element={<OrgPage />} />
             <Route path="/drills" element={<DrillsPage />} />
-            <Route path="/accountability" element={<AccountabilityPage />} />
-            <Route path="/risks" element={<RisksPage />} />
+            <Route path="/accountability" element={<Only when={can.reports} screen="nav.accountability"><AccountabilityPage /></Only>} />
+            <Route path="/risks" element={<Only when={can.register} screen="nav.risks"><RisksPage /></Only>} />
             <Route path="*" element={<Navigate to="/" />} />
           </Routes>
         </Suspense>

@@ -1,6 +1,7 @@
 import type { caseView, publicCaseView } from '../../src/engine/case.view';
 import type { IncidentView, UnitAccountability } from '../../src/engine/incident.view';
 import type { RiskAlert, RiskView } from '../../src/engine/risk.view';
+import type { Screens } from '../../src/server/auth/screens';
 
 /**
  * A case an incident opened, as the reader may see it: its id only to those who may open it,
@@ -38,6 +39,8 @@ export interface Me {
   roles: string[];
   /** The plan's designations the user's roles fall under (`venue_staff`, `intake`, `reports`…). */
   designations: string[];
+  /** The screens the user can use, decided by the server's own rules (src/server/auth/screens.ts). */
+  can: Screens;
   csrf_token: string;
 }
 

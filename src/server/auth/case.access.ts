@@ -1,5 +1,6 @@
 import type { CaseCommand, CaseCommandName } from '../../engine/case.commands.js';
 import type { CaseState } from '../../engine/case.state.js';
+import { refusal, type Refusal } from '../../i18n/refusals.js';
 import type { Plan } from '../../plan/plan.js';
 import { unitOf } from '../../plan/plan.js';
 import type { Principal, Reader } from './permissions.js';
@@ -65,31 +66,17 @@ const WHO: Record<Exclude<CaseCommandName, 'rate'>, (p: Principal, s: CaseState 
   decide_review: (p, s, plan) => !handles(p, s!.handler) && (jointOffice(p, plan) || plan.designations.approvers.includes(p.roles)),
 };
 
-const WHY: Record<Exclude<CaseCommandName, 'rate'>, string> = {
-  register: 'the petition bureau or the joint office registers visits',
-  accept: 'the handling unit decides acceptance (Art. 22)',
-  not_accept: 'the handling unit decides acceptance (Art. 22)',
-  forward: 'the handling unit or the petition bureau forwards a case (Art. 23)',
-  object: 'the unit the case was forwarded to may object (Art. 23)',
-  extend: 'the head of the handling unit approves an extension (Art. 34)',
-  schedule_reception: 'the handler or the joint office arranges receptions (§4.2)',
-  record_reception: 'the handler or the joint office records receptions (§4.2)',
-  hand_over: 'the handling unit records the hand-over (§4.2)',
-  opinion: 'the handling unit gives the opinion (Art. 32)',
-  reply: 'the handling unit replies (Art. 32)',
-  request_review: 'the handling unit or the petition bureau records a review request (Art. 35)',
-  decide_review: 'the next level — the joint office or a county leader — decides a review (Art. 35, 36)',
-};
 
 /**
  * Whether the principal may issue a case command (a 403 otherwise). `rate` is the petitioner's,
  * through the public tracking page only. The plan's rules are the engine's (409).
  */
-export function mayIssueCase(p: Principal, c: CaseCommand, s: CaseState | null, plan: Plan): { ok: true } | { ok: false; reason: string } {
-  if (c.do === 'rate') return { ok: false, reason: 'the petitioner rates the handling on the tracking page' };
-  if (s && !maySee(p, s, plan)) return { ok: false, reason: 'this case is not visible to you' };
+export function mayIssueCase(p: Principal, c: CaseCommand, s: CaseState | null, plan: Plan): { ok: true } | { ok: false; reason: Refusal } {
+  if (c.do === 'rate') return { ok: false, reason: refusal('forbidden.case.rate') };
+  if (s && !maySee(p, s, plan)) return { ok: false, reason: refusal('forbidden.case.not_visible') };
   if (p.admin) return { ok: true };
-  return WHO[c.do](p, s, plan, c) ? { ok: true } : { ok: false, reason: WHY[c.do] };
+  // Why: `forbidden.case.<command>` in refusals.ts, in the reader's language.
+  return WHO[c.do](p, s, plan, c) ? { ok: true } : { ok: false, reason: refusal(`forbidden.case.${c.do}`) };
 }
 
 /** The role a case action is recorded under: the handling role the user holds, else their first. */

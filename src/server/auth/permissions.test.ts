@@ -3,6 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { Client, reportBody, testApp, type TestApp } from '../../../test/support/server.js';
 import type { CommandName } from '../../engine/commands.js';
 import { demoUsername } from '../demo.js';
+import { say } from '../../i18n/refusals.js';
 import { COMMAND_RULES } from './permissions.js';
 
 /*
@@ -11,6 +12,9 @@ import { COMMAND_RULES } from './permissions.js';
  * with the rule's reason, nothing recorded). Permissions do not depend on the database, so
  * this runs on SQLite only.
  */
+
+/** A rule's reason as the server says it when the client names no language: in Chinese (refusals.ts). */
+const why = (name: CommandName) => say('zh', COMMAND_RULES[name].why);
 
 const STAFF = 'petition-bureau.staff';
 const WG_LEADER = 'working-group.leader';
@@ -241,11 +245,11 @@ const MATRIX: Record<CommandName, Row> = {
       {
         user: PARTY,
         command: { do: 'approve_measure', id: 'm1', by: 'county-government/leader' },
-        message: `you do not hold county-government/leader; ${COMMAND_RULES.approve_measure.why}`,
+        message: `您不担任县政府组长;${why('approve_measure')}`,
       },
-      { user: GOVERNMENT, message: `you do not hold county-party/leader; ${COMMAND_RULES.approve_measure.why}` },
-      { user: WG_LEADER, message: `you do not hold county-party/leader; ${COMMAND_RULES.approve_measure.why}` },
-      { user: POLICE, message: `you do not hold county-party/leader; ${COMMAND_RULES.approve_measure.why}` },
+      { user: GOVERNMENT, message: `您不担任县委组长;${why('approve_measure')}` },
+      { user: WG_LEADER, message: `您不担任县委组长;${why('approve_measure')}` },
+      { user: POLICE, message: `您不担任县委组长;${why('approve_measure')}` },
     ],
   },
   decline_measure: {
@@ -256,8 +260,8 @@ const MATRIX: Record<CommandName, Row> = {
       { user: PARTY, command: { do: 'decline_measure', id: 'm1', by: 'county-party/leader', reason: '先行劝导' } },
     ],
     denied: [
-      { user: PARTY, message: `you do not hold county-government/leader; ${COMMAND_RULES.decline_measure.why}` },
-      { user: STAFF, message: `you do not hold county-government/leader; ${COMMAND_RULES.decline_measure.why}` },
+      { user: PARTY, message: `您不担任县政府组长;${why('decline_measure')}` },
+      { user: STAFF, message: `您不担任县政府组长;${why('decline_measure')}` },
     ],
   },
   take_measure: {
@@ -321,7 +325,7 @@ describe('the permission matrix, row by row (sqlite)', () => {
             : await issue(d.user, id, command);
         expect(res.statusCode, `${d.user} ${JSON.stringify(command)}: ${res.body}`).toBe(403);
         expect(res.json().error.code).toBe('forbidden');
-        expect(res.json().error.message).toBe(d.message ?? COMMAND_RULES[name].why);
+        expect(res.json().error.message).toBe(d.message ?? why(name));
         // Nothing was recorded: no event, no rejection on the incident.
         expect(await headSeq()).toBe(before);
         if (id) {
@@ -348,10 +352,10 @@ describe('who acts, and for whom (sqlite)', () => {
     const before = await headSeq();
     const other = await issue(TOWN, id, ack('town-hengbu/principal'));
     expect(other.statusCode).toBe(403);
-    expect(other.json().error).toMatchObject({ code: 'forbidden', message: COMMAND_RULES.ack.why });
+    expect(other.json().error).toMatchObject({ code: 'forbidden', message: why('ack') });
     const otherArrive = await issue(TOWN, id, arrive('town-hengbu/principal'));
     expect(otherArrive.statusCode).toBe(403);
-    expect(otherArrive.json().error).toMatchObject({ code: 'forbidden', message: COMMAND_RULES.arrive.why });
+    expect(otherArrive.json().error).toMatchObject({ code: 'forbidden', message: why('arrive') });
     expect(await headSeq()).toBe(before);
 
     await must(TOWN, id, ack(TANGGOU));
@@ -388,7 +392,7 @@ describe('who acts, and for whom (sqlite)', () => {
     const id = await proposed();
     const res = await issue(STAFF, id, { do: 'take_measure', id: 'm1' });
     expect(res.statusCode).toBe(403);
-    expect(res.json().error).toMatchObject({ code: 'forbidden', message: COMMAND_RULES.take_measure.why });
+    expect(res.json().error).toMatchObject({ code: 'forbidden', message: why('take_measure') });
   });
 
   it('only the working group escalates, marks major or concluded, and closes', async () => {
@@ -397,7 +401,7 @@ describe('who acts, and for whom (sqlite)', () => {
       for (const user of [STAFF, TOWN, POLICE, PARTY, GOVERNMENT, 'police-bureau.principal', 'joint-office.principal']) {
         const res = await issue(user, id, command);
         expect(res.statusCode, `${user} ${command.do}`).toBe(403);
-        expect(res.json().error).toEqual({ code: 'forbidden', message: COMMAND_RULES[command.do as CommandName].why });
+        expect(res.json().error).toEqual({ code: 'forbidden', message: why(command.do as CommandName) });
       }
     }
     const escalated = await must('working-group.deputy', id, { do: 'escalate', reason: '劝返无效' });
@@ -414,7 +418,9 @@ describe('who acts, and for whom (sqlite)', () => {
     const foreign = await issue(PARTY, id, { do: 'approve_measure', id: 'm1', by: 'county-government/leader' });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json().error.code).toBe('forbidden');
-    expect(foreign.json().error.message).toMatch(/you do not hold county-government\/leader/);
+    expect(foreign.json().error.message).toBe(`您不担任县政府组长;${why('approve_measure')}`);
+    const english = await (await as(PARTY)).post(`/api/incidents/${id}/commands`, { do: 'approve_measure', id: 'm1', by: 'county-government/leader' }, { 'accept-language': 'en' });
+    expect(english.json().error.message).toMatch(/^you do not hold County Government\b.*; only a county party-committee or county-government leader approves measures \(§5\.1\)$/);
 
     const view = await must(PARTY, id, { do: 'approve_measure', id: 'm1', by: 'county-party/leader' });
     expect(view.measures[0]).toMatchObject({ id: 'm1', approved_by: 'county-party/leader', approved_at: expect.any(String) });

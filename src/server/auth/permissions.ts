@@ -1,4 +1,6 @@
+import { refusal, type Refusal } from '../../i18n/refusals.js';
 import type { Plan } from '../../plan/plan.js';
+import { roleName } from '../../plan/plan.js';
 import type { Command, CommandName } from '../../engine/commands.js';
 import type { IncidentState } from '../../engine/incident.state.js';
 
@@ -27,8 +29,8 @@ interface Rule {
   holdsBy?: boolean;
   /** May any role summoned to the incident issue it (e.g. the principals who persuade)? */
   summoned?: boolean;
-  /** Why, shown in a refusal. */
-  why: string;
+  /** Why, shown in a refusal: `forbidden.command.<name>` in refusals.ts, in the reader's language. */
+  why: Refusal;
 }
 
 const ON_SITE: Who[] = ['venue_staff', 'working_group', 'police'];
@@ -40,28 +42,28 @@ const ON_SITE: Who[] = ['venue_staff', 'working_group', 'police'];
  * escalates and marks matters; only the approvers of major measures decide on them.
  */
 export const COMMAND_RULES: Record<CommandName, Rule> = {
-  report: { who: ON_SITE, why: 'venue staff, the police or the working group report incidents' },
-  headcount: { who: ON_SITE, why: 'venue staff, the police or the working group update the head count' },
-  behavior: { who: ON_SITE, why: 'venue staff, the police or the working group record what they observe' },
-  guide: { who: ['venue_staff', 'working_group'], why: 'the petition staff at the venue guide people to the petition bureau (§4.1)' },
-  persuade: { who: ['venue_staff', 'working_group'], summoned: true, why: "the responsible units' principals persuade people to go back (§4.1)" },
-  escalate: { who: ['working_group'], why: 'the working group activates the plan (§4.1, §3)' },
-  ack: { who: [], own: true, onBehalf: ['venue_staff'], why: 'only the summoned person, or venue staff on their behalf, acknowledges a summons' },
-  arrive: { who: [], own: true, onBehalf: ['venue_staff'], why: 'only the summoned person, or venue staff on their behalf, checks in' },
-  leave: { who: [], own: true, onBehalf: ['venue_staff'], why: 'only the person, or venue staff on their behalf, checks out' },
-  note: { who: ON_SITE, summoned: true, why: 'people handling the incident post on-site updates (§5.1)' },
-  attach: { who: ON_SITE, summoned: true, why: 'people handling the incident collect evidence (§5.1)' },
-  mark_major: { who: ['working_group'], why: 'the working group marks a matter major and complex (§4.2)' },
-  mark_concluded: { who: ['working_group'], why: "the working group records that a matter's procedure has concluded (§4.2)" },
-  request_measure: { who: ['police', 'working_group'], why: 'the police on site or the working group propose measures (§5.1)' },
-  approve_measure: { who: ['approvers'], holdsBy: true, why: 'only a county party-committee or county-government leader approves measures (§5.1)' },
-  decline_measure: { who: ['approvers'], holdsBy: true, why: 'only a county party-committee or county-government leader decides on measures (§5.1)' },
-  take_measure: { who: ['police'], why: 'the police carry out measures (§4.1.2, §5.1)' },
-  clear: { who: ON_SITE, why: 'venue staff, the police or the working group record that people have left' },
-  close: { who: ['working_group'], why: 'the working group closes an incident' },
+  report: { who: ON_SITE, why: refusal('forbidden.command.report') },
+  headcount: { who: ON_SITE, why: refusal('forbidden.command.headcount') },
+  behavior: { who: ON_SITE, why: refusal('forbidden.command.behavior') },
+  guide: { who: ['venue_staff', 'working_group'], why: refusal('forbidden.command.guide') },
+  persuade: { who: ['venue_staff', 'working_group'], summoned: true, why: refusal('forbidden.command.persuade') },
+  escalate: { who: ['working_group'], why: refusal('forbidden.command.escalate') },
+  ack: { who: [], own: true, onBehalf: ['venue_staff'], why: refusal('forbidden.command.ack') },
+  arrive: { who: [], own: true, onBehalf: ['venue_staff'], why: refusal('forbidden.command.arrive') },
+  leave: { who: [], own: true, onBehalf: ['venue_staff'], why: refusal('forbidden.command.leave') },
+  note: { who: ON_SITE, summoned: true, why: refusal('forbidden.command.note') },
+  attach: { who: ON_SITE, summoned: true, why: refusal('forbidden.command.attach') },
+  mark_major: { who: ['working_group'], why: refusal('forbidden.command.mark_major') },
+  mark_concluded: { who: ['working_group'], why: refusal('forbidden.command.mark_concluded') },
+  request_measure: { who: ['police', 'working_group'], why: refusal('forbidden.command.request_measure') },
+  approve_measure: { who: ['approvers'], holdsBy: true, why: refusal('forbidden.command.approve_measure') },
+  decline_measure: { who: ['approvers'], holdsBy: true, why: refusal('forbidden.command.decline_measure') },
+  take_measure: { who: ['police'], why: refusal('forbidden.command.take_measure') },
+  clear: { who: ON_SITE, why: refusal('forbidden.command.clear') },
+  close: { who: ['working_group'], why: refusal('forbidden.command.close') },
 };
 
-export type Permission = { ok: true; role: string | null; onBehalf: boolean } | { ok: false; reason: string };
+export type Permission = { ok: true; role: string | null; onBehalf: boolean } | { ok: false; reason: Refusal };
 
 /**
  * May this principal issue this command on this incident? An administrator may issue any. Returns the role it acts in (to
@@ -86,7 +88,8 @@ export function mayIssue(p: Principal, command: Command, plan: Plan, incident: I
     // Permission: one acts only in a role one holds. Whether that role may approve is the
     // plan's rule (§5.1): the engine refuses it as a recorded rejection (contract §1).
     if (!p.roles.includes(command.by)) {
-      return { ok: false, reason: `you do not hold ${command.by}; ${rule.why}` };
+      const role = { zh: roleName(plan, command.by, 'zh'), en: roleName(plan, command.by, 'en') };
+      return { ok: false, reason: refusal('forbidden.not_holder', { role, why: rule.why }) };
     }
     return { ok: true, role: command.by, onBehalf: false };
   }

@@ -1,5 +1,6 @@
 import type { RiskCommand } from '../../engine/risk.commands.js';
 import type { RiskState } from '../../engine/risk.state.js';
+import { refusal, type Refusal } from '../../i18n/refusals.js';
 import type { Plan } from '../../plan/plan.js';
 import { unitOf } from '../../plan/plan.js';
 import type { Principal, Reader } from './permissions.js';
@@ -37,7 +38,7 @@ export function usesRegister(p: Reader, plan: Plan): boolean {
   return oversees(p, plan) || screeningUnits(p, plan).length > 0;
 }
 
-export type RiskPermission = { ok: true; role: string | null } | { ok: false; reason: string };
+export type RiskPermission = { ok: true; role: string | null } | { ok: false; reason: Refusal };
 
 /**
  * Whether the principal may issue a risk command, and the role it is recorded under. The plan's
@@ -48,14 +49,12 @@ export function mayIssueRisk(p: Principal, c: RiskCommand, s: RiskState | null, 
   if (c.do === 'report') {
     if (p.admin) return { ok: true, role: p.roles[0] ?? null };
     const own = screeningUnits(p, plan);
-    if (!own.length) return { ok: false, reason: `townships and county departments report the matters of their areas (${clause})` };
-    if (!own.includes(c.unit)) return { ok: false, reason: `a unit reports matters of its own area only (${clause})` };
+    if (!own.length) return { ok: false, reason: refusal('forbidden.risk.report', { clause }) };
+    if (!own.includes(c.unit)) return { ok: false, reason: refusal('forbidden.risk.report_own', { clause }) };
     return { ok: true, role: p.roles.find((r) => unitOf(r) === c.unit) ?? null };
   }
-  if (!s || !maySeeRisk(p, s, plan)) return { ok: false, reason: 'this matter belongs to another unit' };
-  if (c.do === 'handle_sign' && !oversees(p, plan)) {
-    return { ok: false, reason: `the working group, the petition bureau or a county leader handles a sign of a coming petition (${clause})` };
-  }
+  if (!s || !maySeeRisk(p, s, plan)) return { ok: false, reason: refusal('forbidden.risk.other_unit') };
+  if (c.do === 'handle_sign' && !oversees(p, plan)) return { ok: false, reason: refusal('forbidden.risk.handle_sign', { clause }) };
   return { ok: true, role: actingRiskRole(p, s, plan) };
 }
 

@@ -6,6 +6,7 @@ import { LIMITS, ShortText } from '../../engine/limits.js';
 import { mayIssue } from '../auth/permissions.js';
 import type { Actor } from '../command.processor.js';
 import { presentIncident, principal, type Services } from '../context.js';
+import { refusal, type Refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
 
 const MEDIA = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf', 'video/mp4'];
@@ -34,20 +35,20 @@ export function attachmentRoutes(app: FastifyInstance, s: Services): void {
       const p = principal(req);
       const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       if (!MEDIA.includes(mediaType) || !Buffer.isBuffer(req.body)) {
-        throw new ApiError('bad_request', `send a file of type ${MEDIA.join(', ')}`);
+        throw new ApiError('bad_request', refusal('input.media_type', { types: MEDIA.join(', ') }));
       }
       const bytes = req.body;
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const id = crypto.randomUUID();
       const command = { do: 'attach' as const, attachment: id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length };
-      const outcome = await s.processor.submit(req.params.id, command, (state, plan): Actor | { forbidden: string } => {
+      const outcome = await s.processor.submit(req.params.id, command, (state, plan): Actor | { forbidden: Refusal } => {
         const permission = mayIssue(p, command, plan, state);
         if (!permission.ok) return { forbidden: permission.reason };
         return { userId: p.userId, username: p.username, role: permission.role, onBehalf: false };
       });
       if (outcome.kind === 'not_found') throw notFound(`incident ${req.params.id}`);
       if (outcome.kind === 'forbidden') throw new ApiError('forbidden', outcome.reason);
-      if (outcome.kind === 'rejected') throw new ApiError('rejected', outcome.rejection.reason, { reason: outcome.rejection.code });
+      if (outcome.kind === 'rejected') throw new ApiError('rejected', refusal(`rejection.${outcome.rejection.code}`), { reason: outcome.rejection.code });
       // The record is written; now the file. A crash in between leaves a reference whose
       // hash shows the file missing, never a file without a record.
       await s.store.db

@@ -44,7 +44,8 @@ for (const dialect of DIALECTS) {
       expect(res.statusCode, res.body).toBe(429);
       const seconds = Number(res.headers['retry-after']);
       expect(seconds).toBeGreaterThan(0);
-      expect(res.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('try again'), retry_after: seconds } });
+      // In Chinese, the product's first language, when the client names none (refusals.ts).
+      expect(res.json()).toEqual({ error: { code: 'rate_limited', message: `登录失败次数过多,请${seconds}秒后再试`, retry_after: seconds } });
       return seconds;
     };
 
@@ -141,7 +142,7 @@ for (const dialect of DIALECTS) {
         // The same scrypt settings as a stored hash: the same cost.
         expect(vi.mocked(verifyPassword).mock.calls[0]![1]).toMatch(/^scrypt\$32768\$8\$1\$/);
       }
-      expect(new Set(bodies)).toEqual(new Set(['{"error":{"code":"unauthenticated","message":"wrong user name or password"}}']));
+      expect(new Set(bodies)).toEqual(new Set(['{"error":{"code":"unauthenticated","message":"用户名或密码错误"}}']));
     });
 
     it('a device cookie is bound to its user name and cannot be forged', async () => {

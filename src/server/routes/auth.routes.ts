@@ -2,9 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type {} from '@fastify/cookie';
 import { z } from 'zod';
+import { refusal } from '../../i18n/refusals.js';
 import { DeviceTokens, DEVICE_COOKIE, DEVICE_TTL } from '../auth/device.js';
 import { SignInGuard } from '../auth/limiter.js';
 import { dummyHash, verifyPassword } from '../auth/password.js';
+import { unitOf } from '../../plan/plan.js';
+import { casesRepository } from '../../store/cases.repository.js';
+import { risksRepository } from '../../store/risks.repository.js';
+import { maySee } from '../auth/case.access.js';
+import type { Principal } from '../auth/permissions.js';
+import { screensFor, type ScreenFacts } from '../auth/screens.js';
 import { principalOf, sessions, SESSION_COOKIE, SESSION_TTL } from '../auth/sessions.js';
 import { principal, type Services } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -29,7 +36,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       reply.header('retry-after', seconds);
-      throw new ApiError('rate_limited', `too many failed sign-ins; try again in ${seconds} s`, { retry_after: seconds });
+      throw new ApiError('rate_limited', refusal('auth.throttled', { seconds }), { retry_after: seconds });
     }
     let outcome: 'ok' | 'failed' | 'error' = 'error';
     let user;
@@ -41,7 +48,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     } finally {
       guard.settle(attempt, outcome);
     }
-    if (outcome !== 'ok' || !user) throw new ApiError('unauthenticated', 'wrong user name or password');
+    if (outcome !== 'ok' || !user) throw new ApiError('unauthenticated', refusal('auth.wrong_password'));
     const secure = req.protocol === 'https';
     reply.setCookie(DEVICE_COOKIE, devices.issue(username), { path: '/api/login', httpOnly: true, sameSite: 'strict', secure, maxAge: DEVICE_TTL / 1000 });
     const now = s.clock();
@@ -66,12 +73,30 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     return { ok: true };
   });
 
-  r.get('/api/me', { config: { read: 'self' }, schema: { tags: ['auth'], summary: 'The signed-in user, roles held now, the plan designations they fall under, and the CSRF token' } }, async (req) => {
+  /** What the screens depend on besides the plan: does the user lead a matter, or may they see a case? */
+  const facts = async (p: Principal): Promise<ScreenFacts> => {
+    if (!p.roles.length) return { leadsMatter: false, seesCase: false };
+    const leadsMatter = (await risksRepository.list(s.store.db, { leaders: p.roles, limit: 1 })).length > 0;
+    const handles = await casesRepository.list(s.store.db, { handlers: [...new Set([...p.roles.map(unitOf), ...p.roles])], limit: 1 });
+    let seesCase = handles.length > 0;
+    // Cases that reached the user's units otherwise (forwarded, received together): the newest open ones.
+    for (const st of seesCase ? [] : await casesRepository.list(s.store.db, { open: true, limit: 200 })) {
+      if (maySee(p, st, await s.plans.byDigest(st.plan.digest))) {
+        seesCase = true;
+        break;
+      }
+    }
+    return { leadsMatter, seesCase };
+  };
+
+  r.get('/api/me', { config: { read: 'self' }, schema: { tags: ['auth'], summary: 'The signed-in user, roles held now, the plan designations they fall under, the screens they can use (`can`), and the CSRF token' } }, async (req) => {
     const p = principal(req);
-    // The plan's designations the user's roles fall under, so screens offer what they may do.
+    // The plan's designations the user's roles fall under, and the screens they can use, decided
+    // by the rules the server applies (auth/screens.ts), so the UI offers only what will be accepted.
     const plan = await s.plans.current();
     const designations = Object.entries(plan.designations).filter(([, a]) => a.includes(p.roles)).map(([name]) => name);
-    return { username: p.username, admin: p.admin, roles: p.roles, designations, csrf_token: req.csrfToken };
+    const can = screensFor(p, plan, await facts(p));
+    return { username: p.username, admin: p.admin, roles: p.roles, designations, can, csrf_token: req.csrfToken };
   });
 }
 

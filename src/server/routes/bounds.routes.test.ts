@@ -36,8 +36,9 @@ for (const dialect of DIALECTS) {
 
     beforeEach(async () => {
       t = await testApp(dialect, T0);
-      admin = await Client.as(t.app, 'admin');
-      staff = await Client.as(t.app, 'petition-bureau.staff');
+      // Asked in English: these tests read how each refusal names the field or line at fault.
+      admin = await Client.as(t.app, 'admin', undefined, { lang: 'en' });
+      staff = await Client.as(t.app, 'petition-bureau.staff', undefined, { lang: 'en' });
     });
     afterEach(async () => {
       await t.close();
@@ -79,7 +80,7 @@ for (const dialect of DIALECTS) {
       const created = await staff.post('/api/incidents', reportBody({ matter: 'x'.repeat(LIMITS.text) }));
       expect(created.statusCode, created.body).toBe(201);
       const id = created.json().id;
-      const leader = await Client.as(t.app, 'working-group.leader');
+      const leader = await Client.as(t.app, 'working-group.leader', undefined, { lang: 'en' });
       const after = await logLength();
       expect400(await staff.post(`/api/incidents/${id}/commands`, { do: 'note', text: long }), /text/);
       expect400(await leader.post(`/api/incidents/${id}/commands`, { do: 'request_measure', id: 'm'.repeat(LIMITS.id + 1), kind: 'warning', basis: '《治安管理处罚法》' }), /id/);

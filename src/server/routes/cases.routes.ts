@@ -14,6 +14,7 @@ import type { Principal, Reader } from '../auth/permissions.js';
 import { caseFor } from '../auth/visibility.js';
 import type { CaseOutcome } from '../case.processor.js';
 import { countyTime, presentEvents, principal, type Services } from '../context.js';
+import { refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
 import { PersonalData } from '../personal.js';
 
@@ -88,7 +89,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
   const answer = (p: Principal, o: CaseOutcome, opts: { registered?: boolean } = {}) => {
     if (o.kind === 'not_found') throw notFound('case');
     if (o.kind === 'forbidden') throw new ApiError('forbidden', o.reason);
-    if (o.kind === 'rejected') throw new ApiError('rejected', o.rejection.reason, { reason: o.rejection.code });
+    if (o.kind === 'rejected') throw new ApiError('rejected', refusal(`case.rejection.${o.rejection.code}`), { reason: o.rejection.code });
     return presentCase(p, o.state, o.plan, s.clock(), opts);
   };
 
@@ -150,7 +151,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     async (req) => {
       const p = principal(req);
       const command = req.body as CaseCommand;
-      if (command.do === 'register') throw new ApiError('bad_request', 'use POST /api/cases to register a visit');
+      if (command.do === 'register') throw new ApiError('bad_request', refusal('input.use_register'));
       await load(p, req.params.id);
       return answer(p, await run(p, req.params.id, command));
     },
@@ -165,9 +166,9 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
     async (req) => {
       const p = principal(req);
       const { st } = await load(p, req.params.id);
-      if (!isHandler(p, st)) throw new ApiError('forbidden', "only the case's handlers see the petitioner's personal data");
+      if (!isHandler(p, st)) throw new ApiError('forbidden', refusal('forbidden.case.personal'));
       const data = await s.cases.readPersonal(st.id, { userId: p.userId, username: p.username, role: actingRole(p, st), onBehalf: false }, req.query.purpose);
-      if (!data) throw new ApiError('not_found', st.personalErasedAt !== null ? 'the personal data was erased after the retention period' : 'no personal data was recorded for this case', { erased: st.personalErasedAt !== null });
+      if (!data) throw new ApiError('not_found', refusal(st.personalErasedAt !== null ? 'case.personal_erased' : 'case.personal_none'), { erased: st.personalErasedAt !== null });
       return data;
     },
   );

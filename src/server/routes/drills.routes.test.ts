@@ -75,7 +75,14 @@ for (const dialect of DIALECTS) {
       const list = res.json() as { file: string; name: string; steps: number; valid: boolean }[];
       expect(list.map((x) => x.file)).toEqual(BUNDLED);
       const crowd = list.find((x) => x.file === 'crowd-grows-at-residence.yaml');
-      expect(crowd).toMatchObject({ name: 'crowd grows at the residence', steps: 5, valid: true });
+      // Named and described in Chinese and English; `name` is the one text the drill output shows (the Chinese).
+      expect(crowd).toMatchObject({
+        name: '巡视组驻地聚集人数增加',
+        title: { zh: '巡视组驻地聚集人数增加', en: 'crowd grows at the residence' },
+        description: { zh: expect.stringContaining('§4.1'), en: expect.stringContaining('§4.1') },
+        steps: 5,
+        valid: true,
+      });
       expect(list.every((x) => x.valid && x.steps > 0 && x.name.length > 0)).toBe(true);
       const yaml = await staff.get('/api/drills/scenarios/crowd-grows-at-residence.yaml');
       expect(yaml.statusCode).toBe(200);

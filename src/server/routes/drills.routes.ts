@@ -18,6 +18,7 @@ import type { DrillReportsTable } from '../../store/schema.js';
 import type { Reader } from '../auth/permissions.js';
 import { withhold, withheldMatters } from '../auth/visibility.js';
 import { countyTime, principal, type Services } from '../context.js';
+import { refusal, say } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
 
 /** The example drills shipped with the product (`scenarios/`, next to `src/` and `dist/`). */
@@ -55,7 +56,7 @@ function drillResult(scenario: Scenario, plan: Plan, origin: DrillReportsTable['
   return {
     run,
     body: {
-      scenario: { file: scenario.file, origin, name: scenario.name, start: time(scenario.start), until: time(scenario.until), steps: scenario.steps.length },
+      scenario: { file: scenario.file, origin, name: scenario.name, title: scenario.title, start: time(scenario.start), until: time(scenario.until), steps: scenario.steps.length },
       drill: drillJson(run),
       timeline: drillTimeline(run),
       summary: complianceSummary(run),
@@ -99,27 +100,30 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     const parsed = parseScenario(file, source, plan);
     if (!parsed.ok) {
       const errors = parsed.errors.map((e) => ({ file: e.file, line: e.line, column: e.col, message: e.message }));
-      throw new ApiError('invalid_scenario', `the scenario has ${errors.length} error(s)`, { errors });
+      throw new ApiError('invalid_scenario', refusal('drill.errors', { n: errors.length }), { errors });
     }
     const { scenario } = parsed;
     if (scenario.until - scenario.start > MAX_SPAN) {
-      const message = `a drill covers at most ${MAX_SPAN / DAY} days from its start; shorten run_until or the steps`;
-      throw new ApiError('invalid_scenario', message, { errors: [{ file, line: runUntilLine(source), column: 1, message }] });
+      const tooLong = refusal('drill.too_long', { days: MAX_SPAN / DAY });
+      throw new ApiError('invalid_scenario', tooLong, { errors: [{ file, line: runUntilLine(source), column: 1, message: say('en', tooLong) }] });
     }
     return { plan, file, source, origin, ...drillResult(scenario, plan, origin) };
   };
 
-  r.get('/api/drills/scenarios', { config: { read: 'drill' }, schema: { tags: ['drills'], summary: 'The bundled drill scenarios: file, name, description, step count, and whether they fit the active plan' } }, async (req) => {
+  r.get('/api/drills/scenarios', { config: { read: 'drill' }, schema: { tags: ['drills'], summary: 'The bundled drill scenarios: file, name (and `title`, the name in Chinese and English), description in both languages, step count, and whether they fit the active plan' } }, async (req) => {
     principal(req);
     const plan = await s.plans.current();
     return bundledFiles().map((file) => {
       const source = readFileSync(join(SCENARIO_DIR, file), 'utf8');
       const parsed = parseScenario(file, source, plan);
       const raw = (parse(source) ?? {}) as { name?: unknown; description?: unknown; steps?: unknown };
+      // A scenario that no longer fits the plan is still listed, with what its file says.
+      const title = parsed.ok ? parsed.scenario.title : wordsOf(raw.name) ?? { zh: file, en: file };
       return {
         file,
-        name: parsed.ok ? parsed.scenario.name : typeof raw.name === 'string' ? raw.name : file,
-        description: typeof raw.description === 'string' ? raw.description : null,
+        name: parsed.ok ? parsed.scenario.name : title.zh,
+        title,
+        description: parsed.ok ? parsed.scenario.description : wordsOf(raw.description),
         steps: parsed.ok ? parsed.scenario.steps.length : Array.isArray(raw.steps) ? raw.steps.length : 0,
         valid: parsed.ok,
       };
@@ -145,7 +149,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     const { plan_digest: seen, ...input } = req.body;
     const done = await runInput(input);
     if (seen && seen !== done.plan.digest) {
-      throw new ApiError('conflict', 'the active plan has changed since this drill ran; run it again before saving');
+      throw new ApiError('conflict', refusal('drill.plan_changed'));
     }
     const row: DrillReportsTable = {
       id: crypto.randomUUID(),
@@ -213,6 +217,13 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
   }
 }
 
+/** A name or description as a scenario file gives it (one text, or `{ zh, en }`), in both languages; null when neither. */
+function wordsOf(value: unknown): { zh: string; en: string } | null {
+  if (typeof value === 'string') return { zh: value, en: value };
+  const v = value as { zh?: unknown; en?: unknown } | null;
+  return v && typeof v.zh === 'string' && typeof v.en === 'string' ? { zh: v.zh, en: v.en } : null;
+}
+
 /** An accusation's text in a rehearsal, when the reader may not read it (the visibility policy). */
 function secretsOf(p: Reader, plan: Plan, body: DrillResult): string[] {
   const incident = body.drill.incident;
@@ -231,7 +242,8 @@ function present(row: DrillReportsTable, t: (ms: number) => string) {
   const report = JSON.parse(row.report) as DrillResult;
   return {
     id: row.id,
-    scenario: { name: row.scenario_name, file: row.scenario_file, origin: row.origin },
+    // The name in both languages, from the saved run (reports saved before it was kept show their one name).
+    scenario: { name: row.scenario_name, title: report.scenario.title ?? { zh: row.scenario_name, en: row.scenario_name }, file: row.scenario_file, origin: row.origin },
     plan: { id: row.plan_id, version: row.plan_version, digest: row.plan_digest },
     virtual_start: report.scenario.start,
     created_at: t(Number(row.created_at)),

@@ -6,6 +6,7 @@ import { incidentsRepository } from '../../store/incidents.repository.js';
 import { mayIssue, type Reader } from '../auth/permissions.js';
 import type { Actor, Outcome } from '../command.processor.js';
 import { presentIncident, presentIncidents, principal, type Services } from '../context.js';
+import { refusal, type Refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
 
 /** The body of POST /api/incidents: a `report` command (`do` may be left out). */
@@ -17,7 +18,7 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   const run = async (p: ReturnType<typeof principal>, incidentId: string | null, command: Command) =>
-    s.processor.submit(incidentId, command, (state, plan): Actor | { forbidden: string } => {
+    s.processor.submit(incidentId, command, (state, plan): Actor | { forbidden: Refusal } => {
       const permission = mayIssue(p, command, plan, state);
       if (!permission.ok) return { forbidden: permission.reason };
       return { userId: p.userId, username: p.username, role: permission.role, onBehalf: permission.onBehalf };
@@ -27,7 +28,7 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
     if (outcome.kind === 'not_found') throw notFound('incident');
     if (outcome.kind === 'forbidden') throw new ApiError('forbidden', outcome.reason);
     if (outcome.kind === 'rejected') {
-      throw new ApiError('rejected', outcome.rejection.reason, {
+      throw new ApiError('rejected', refusal(`rejection.${outcome.rejection.code}`), {
         reason: outcome.rejection.code,
         incident: outcome.state ? await presentIncident(s.store.db, p, outcome.state, outcome.plan) : null,
       });
@@ -40,9 +41,9 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
     const command = { ...req.body, do: 'report' } as Command;
     if (command.do === 'report') {
       const plan = await s.plans.current();
-      if (!plan.venues.has(command.venue)) throw new ApiError('bad_request', `unknown venue "${command.venue}"`);
+      if (!plan.venues.has(command.venue)) throw new ApiError('bad_request', refusal('input.unknown_venue', { id: command.venue }));
       const unknown = command.units.find((u) => !plan.units.has(u));
-      if (unknown) throw new ApiError('bad_request', `unknown unit "${unknown}"`);
+      if (unknown) throw new ApiError('bad_request', refusal('input.unknown_unit', { id: unknown }));
     }
     const view = await answer(p, await run(p, null, command));
     reply.code(201);
@@ -55,8 +56,8 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
     async (req) => {
       const p = principal(req);
       const command = req.body as Command;
-      if (command.do === 'report') throw new ApiError('bad_request', 'use POST /api/incidents to report an incident');
-      if (command.do === 'attach') throw new ApiError('bad_request', 'send evidence with POST /api/incidents/:id/attachments');
+      if (command.do === 'report') throw new ApiError('bad_request', refusal('input.use_report'));
+      if (command.do === 'attach') throw new ApiError('bad_request', refusal('input.use_attachments'));
       return answer(p, await run(p, req.params.id, command));
     },
   );

@@ -5,6 +5,7 @@ import { roleName } from '../../plan/plan.js';
 import { AckLinks, type AckClaims, type AckRefusal } from '../../notify/ack-links.js';
 import type { NotificationBody } from '../../notify/channels/channel.js';
 import { outbox, type DeliveryAttemptRow, type OutboxRow } from '../../notify/outbox.js';
+import { refusal, type Refusal } from '../../i18n/refusals.js';
 import { incidentsRepository } from '../../store/incidents.repository.js';
 import { FailureLimiter } from '../auth/limiter.js';
 import { withhold, withheldMatters } from '../auth/visibility.js';
@@ -16,12 +17,12 @@ const IdParams = z.object({ id: z.string().min(1).max(100) });
 const TokenParams = z.object({ token: z.string().min(1).max(200) });
 
 /** What a refused link tells its holder; a forged or unknown token is just not a link. */
-const REFUSALS: Record<AckRefusal, { code: 'not_found' | 'conflict'; reason: string; message: string }> = {
-  malformed: { code: 'not_found', reason: 'invalid', message: 'this link is not valid' },
-  forged: { code: 'not_found', reason: 'invalid', message: 'this link is not valid' },
-  unknown: { code: 'not_found', reason: 'invalid', message: 'this link is not valid' },
-  expired: { code: 'conflict', reason: 'expired', message: 'this link has expired; open the app to acknowledge' },
-  used: { code: 'conflict', reason: 'used', message: 'this link has already been used' },
+const REFUSALS: Record<AckRefusal, { code: 'not_found' | 'conflict'; reason: string; message: Refusal }> = {
+  malformed: { code: 'not_found', reason: 'invalid', message: refusal('link.invalid') },
+  forged: { code: 'not_found', reason: 'invalid', message: refusal('link.invalid') },
+  unknown: { code: 'not_found', reason: 'invalid', message: refusal('link.invalid') },
+  expired: { code: 'conflict', reason: 'expired', message: refusal('link.expired') },
+  used: { code: 'conflict', reason: 'used', message: refusal('link.used') },
 };
 
 /**
@@ -135,11 +136,11 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
   /** Checks a token, counting refusals against the address. */
   const check = async (req: FastifyRequest, reply: FastifyReply, token: string) => {
     const links = s.notify.links;
-    if (!links) throw new ApiError('not_found', 'acknowledgement links are not enabled on this server');
+    if (!links) throw new ApiError('not_found', refusal('link.disabled'));
     const wait = limiter.retryAfter(req.ip);
     if (wait > 0) {
       reply.header('retry-after', Math.ceil(wait / 1000));
-      throw new ApiError('rate_limited', 'too many invalid links; try again in a minute', { retry_after: Math.ceil(wait / 1000) });
+      throw new ApiError('rate_limited', refusal('link.throttled'), { retry_after: Math.ceil(wait / 1000) });
     }
     const checked = await links.inspect(s.store.db, token);
     if (!checked.ok) return refuse(req, checked.reason);
@@ -186,7 +187,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
       const { links, claims } = await check(req, reply, req.params.token);
       const user = await s.store.db.selectFrom('users').select(['id', 'username']).where('person_id', '=', claims.personId).where('disabled', '=', 0).executeTakeFirst();
       const got: { refusal: AckRefusal | null; next: { token: string; expiresAt: number } | null } = { refusal: null, next: null };
-      const outcome = await s.processor.submit(claims.incidentId, { do: claims.action, role: claims.role }, async (_state, _plan, trx): Promise<Actor | { forbidden: string }> => {
+      const outcome = await s.processor.submit(claims.incidentId, { do: claims.action, role: claims.role }, async (_state, _plan, trx): Promise<Actor | { forbidden: Refusal }> => {
         // Used up in the command's transaction: if the command fails, the link stays unused.
         const redeemed = await links.redeem(trx, req.params.token);
         if (!redeemed.ok) {
@@ -194,7 +195,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
           return { forbidden: REFUSALS[redeemed.reason].message };
         }
         const person = await trx.selectFrom('people').select('active').where('id', '=', claims.personId).executeTakeFirst();
-        if (person?.active !== 1) return { forbidden: 'the person this link was sent to is no longer active' };
+        if (person?.active !== 1) return { forbidden: refusal('forbidden.link_inactive') };
         // After acknowledging, the same person checks in on arrival with a fresh link.
         if (claims.action === 'ack') got.next = await links.create(trx, { ...claims, action: 'arrive' });
         return { userId: user?.id ?? '', username: user?.username ?? `person:${claims.personId}`, role: claims.role, onBehalf: false };
@@ -202,7 +203,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
       if (got.refusal) refuse(req, got.refusal);
       if (outcome.kind === 'not_found') throw notFound('incident');
       if (outcome.kind === 'forbidden') throw new ApiError('forbidden', outcome.reason);
-      if (outcome.kind === 'rejected') throw new ApiError('rejected', outcome.rejection.reason, { reason: outcome.rejection.code });
+      if (outcome.kind === 'rejected') throw new ApiError('rejected', refusal(`rejection.${outcome.rejection.code}`), { reason: outcome.rejection.code });
       const view = await presentIncident(s.store.db, { admin: false, roles: [claims.role] }, outcome.state, outcome.plan);
       const next = outcome.kind === 'accepted' ? got.next : null;
       const base = s.notify.publicUrl();

@@ -31,8 +31,9 @@ for (const dialect of DIALECTS) {
 
     beforeEach(async () => {
       t = await testApp(dialect, T0);
-      admin = await Client.as(t.app, 'admin');
-      staff = await Client.as(t.app, 'petition-bureau.staff');
+      // Asked in English: these tests read how each refusal names the field or line at fault.
+      admin = await Client.as(t.app, 'admin', undefined, { lang: 'en' });
+      staff = await Client.as(t.app, 'petition-bureau.staff', undefined, { lang: 'en' });
     });
     afterEach(async () => {
       await t.close();

@@ -5,6 +5,7 @@ import { LIMITS, ShortId, ShortText } from '../../engine/limits.js';
 import { explainPlan } from '../../plan/plan.explain.js';
 import { plansRepository } from '../../store/plans.repository.js';
 import { principal, requireAdmin, type Services } from '../context.js';
+import { refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
 
 const Upload = z.strictObject({ source: z.string().min(1).max(LIMITS.yaml), name: ShortText.optional() });
@@ -49,7 +50,7 @@ export function planRoutes(app: FastifyInstance, s: Services): void {
     const name = req.body.name ?? 'plan.yaml';
     const result = await s.plans.validate(name, req.body.source);
     if (!result.ok) {
-      throw new ApiError('invalid_plan', `the plan has ${result.errors.length} error(s)`, { errors: result.errors });
+      throw new ApiError('invalid_plan', refusal('plan.errors', { n: result.errors.length }), { errors: result.errors });
     }
     const id = crypto.randomUUID();
     await plansRepository.insert(s.store.db, {
@@ -69,7 +70,7 @@ export function planRoutes(app: FastifyInstance, s: Services): void {
     const v = await plansRepository.get(s.store.db, req.params.id);
     if (!v) throw notFound(`plan version ${req.params.id}`);
     const check = await s.plans.validate(`${v.plan_id} ${v.version}`, v.source);
-    if (!check.ok) throw new ApiError('invalid_plan', 'this version no longer fits the organization', { errors: check.errors });
+    if (!check.ok) throw new ApiError('invalid_plan', refusal('plan.no_longer_fits'), { errors: check.errors });
     await s.store.db.transaction().execute((trx) => plansRepository.activate(trx, v.id, s.clock()));
     s.plans.invalidate();
     const plan = await s.plans.current();

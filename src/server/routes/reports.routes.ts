@@ -6,6 +6,7 @@ import type { Plan } from '../../plan/plan.js';
 import { reportsRepository } from '../../store/reports.repository.js';
 import { mayReadReports } from '../auth/permissions.js';
 import { principal, type Services } from '../context.js';
+import { refusal } from '../../i18n/refusals.js';
 import { ApiError } from '../errors.js';
 import { accountabilityReport, assessment, measureKey, noticeDraft, parsePeriod, yearOf, type Period } from '../reports/accountability.js';
 import { accountabilityTables, assessmentTable, toCsv, toXlsx } from '../reports/export.js';
@@ -36,7 +37,7 @@ export function reportRoutes(app: FastifyInstance, s: Services): void {
   const readable = async (req: FastifyRequest): Promise<Plan> => {
     const p = principal(req);
     const plan = await s.plans.current();
-    if (!mayReadReports(p, plan)) throw new ApiError('forbidden', 'only administrators, the working group, county leaders and the petition bureau read accountability reports');
+    if (!mayReadReports(p, plan)) throw new ApiError('forbidden', refusal('forbidden.reports'));
     return plan;
   };
 
@@ -47,7 +48,7 @@ export function reportRoutes(app: FastifyInstance, s: Services): void {
   };
 
   const report = async (plan: Plan, period: Period, unit: string | null) => {
-    if (unit !== null && !plan.units.has(unit)) throw new ApiError('bad_request', `unknown unit "${unit}"`);
+    if (unit !== null && !plan.units.has(unit)) throw new ApiError('bad_request', refusal('input.unknown_unit', { id: unit }));
     const incidents = await reportsRepository.incidentsTouching(db, period.from, period.to);
     const unapproved = incidents.filter((i) => i.measures.some((m) => m.takenWithoutApproval)).map((i) => i.id);
     const takers = await reportsRepository.measureTakers(db, unapproved);

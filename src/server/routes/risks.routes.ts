@@ -12,6 +12,7 @@ import { risksRepository } from '../../store/risks.repository.js';
 import { maySeeRisk, mayIssueRisk, oversees, usesRegister } from '../auth/risk.access.js';
 import type { Principal } from '../auth/permissions.js';
 import { countyTime, presentEvents, principal, type Services } from '../context.js';
+import { refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
 import type { RiskOutcome } from '../risk.processor.js';
 
@@ -69,7 +70,7 @@ export function riskRoutes(app: FastifyInstance, s: Services): void {
   const answer = (o: RiskOutcome) => {
     if (o.kind === 'not_found') throw notFound('matter');
     if (o.kind === 'forbidden') throw new ApiError('forbidden', o.reason);
-    if (o.kind === 'rejected') throw new ApiError('rejected', o.rejection.reason, { reason: o.rejection.code });
+    if (o.kind === 'rejected') throw new ApiError('rejected', refusal(`risk.rejection.${o.rejection.code}`), { reason: o.rejection.code });
     return presentRisk(o.state, o.plan);
   };
 
@@ -78,7 +79,7 @@ export function riskRoutes(app: FastifyInstance, s: Services): void {
     const st = await risksRepository.get(s.store.db, id);
     if (!st) throw notFound('matter');
     const plan = await s.plans.current();
-    if (!maySeeRisk(p, st, plan)) throw new ApiError('forbidden', 'this matter belongs to another unit');
+    if (!maySeeRisk(p, st, plan)) throw new ApiError('forbidden', refusal('forbidden.risk.other_unit'));
     return { st, plan };
   };
 
@@ -96,7 +97,7 @@ export function riskRoutes(app: FastifyInstance, s: Services): void {
         const own = [...new Set(p.roles.map(unitOf))];
         states = await risksRepository.list(s.store.db, { status, level, units: own, leaders: p.roles });
         if (!usesRegister(p, plan) && !states.some((st) => st.leader !== null && p.roles.includes(st.leader))) {
-          throw new ApiError('forbidden', `the early-warning register is kept by townships and county departments and overseen by the working group (${plan.file.early_warning.clause})`);
+          throw new ApiError('forbidden', refusal('forbidden.risk.register', { clause: plan.file.early_warning.clause }));
         }
         if (unit) states = states.filter((st) => st.unit === unit);
       }
@@ -144,7 +145,7 @@ export function riskRoutes(app: FastifyInstance, s: Services): void {
     async (req) => {
       const p = principal(req);
       const command = req.body as RiskCommand;
-      if (command.do === 'report') throw new ApiError('bad_request', 'use POST /api/risks to report a matter');
+      if (command.do === 'report') throw new ApiError('bad_request', refusal('input.use_risk_report'));
       await load(p, req.params.id);
       return answer(await run(p, req.params.id, command));
     },

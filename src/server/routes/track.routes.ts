@@ -8,6 +8,7 @@ import { handlerName } from '../../i18n/describe.js';
 import { FailureLimiter } from '../auth/limiter.js';
 import { casesRepository } from '../../store/cases.repository.js';
 import { countyTime, type Services } from '../context.js';
+import { refusal } from '../../i18n/refusals.js';
 import { ApiError } from '../errors.js';
 
 const CodeParams = z.object({ code: z.string().max(64) });
@@ -25,11 +26,11 @@ export function trackRoutes(app: FastifyInstance, s: Services): void {
   const find = async (req: FastifyRequest, reply: FastifyReply, raw: string): Promise<CaseState> => {
     const wait = limiter.retryAfter(req.ip);
     if (wait > 0) reply.header('retry-after', Math.ceil(wait / 1000));
-    if (wait > 0) throw new ApiError('rate_limited', 'too many lookups; try again in a minute', { retry_after: Math.ceil(wait / 1000) });
+    if (wait > 0) throw new ApiError('rate_limited', refusal('track.throttled'), { retry_after: Math.ceil(wait / 1000) });
     const st = await casesRepository.byTrackingCode(s.store.db, raw.trim().toUpperCase());
     if (!st) {
       limiter.fail(req.ip);
-      throw new ApiError('not_found', 'no case has this tracking code; check it and try again');
+      throw new ApiError('not_found', refusal('track.not_found'));
     }
     return st;
   };
@@ -59,8 +60,8 @@ export function trackRoutes(app: FastifyInstance, s: Services): void {
     async (req, reply) => {
       const st = await find(req, reply, req.params.code);
       const outcome = await s.cases.submit(st.id, { do: 'rate', value: req.body.value, comment: req.body.comment }, { userId: 'petitioner', username: 'petitioner', role: null, onBehalf: false });
-      if (outcome.kind === 'rejected') throw new ApiError('rejected', outcome.rejection.reason, { reason: outcome.rejection.code });
-      if (outcome.kind !== 'accepted') throw new ApiError('not_found', 'no case has this tracking code; check it and try again');
+      if (outcome.kind === 'rejected') throw new ApiError('rejected', refusal(`case.rejection.${outcome.rejection.code}`), { reason: outcome.rejection.code });
+      if (outcome.kind !== 'accepted') throw new ApiError('not_found', refusal('track.not_found'));
       return present(outcome.state);
     },
   );

@@ -59,7 +59,39 @@ function notesOf(state: IncidentState): string[] {
   return [...new Set(state.behaviors.map((b) => b.kind))];
 }
 
-/** Views for people at work: an incident's timeline, my summons, measures awaiting approval. */
+/** Who issued a measure's event, from the event's actor: the user and the role they acted in. */
+type Actor = { user: string; role: string | null; on_behalf: boolean } | null;
+
+/** A major measure's record, for the approvals history: who asked, who decided and when, whether it was taken and how. */
+function measureHistory(events: readonly Record<string, unknown>[], id: string) {
+  const of = (type: string) => events.filter((e) => e.type === type && e.id === id).at(-1);
+  const actor = (e: Record<string, unknown> | undefined) => (e?.actor as Actor | undefined) ?? null;
+  const requested = of('measure_requested');
+  const approved = of('measure_approved');
+  const declined = of('measure_declined');
+  const taken = of('measure_taken');
+  const decided = approved ?? declined;
+  return {
+    requested: requested ? { at: requested.at as string, actor: actor(requested) } : null,
+    decision: decided
+      ? {
+          result: decided.type === 'measure_approved' ? ('approved' as const) : ('declined' as const),
+          at: decided.at as string,
+          by: decided.by as string,
+          actor: actor(decided),
+          after_the_fact: decided.after_the_fact === true,
+          reason: typeof decided.reason === 'string' ? decided.reason : null,
+        }
+      : null,
+    taken: taken ? { at: taken.at as string, actor: actor(taken), flagged: taken.flagged === true, reason: typeof taken.reason === 'string' ? taken.reason : null } : null,
+  };
+}
+
+const ApprovalsQuery = z.object({
+  state: z.enum(['pending', 'decided']).default('pending').describe('pending: major measures awaiting a decision; decided: the history (approved, declined, and measures taken without prior approval)'),
+});
+
+/** Views for people at work: an incident's timeline, my summons, measures awaiting approval and their history. */
 export function workRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const Id = z.object({ id: z.string().min(1).max(100) });
@@ -96,18 +128,46 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
     return out.sort((a, b) => Date.parse(a.summons.deadline) - Date.parse(b.summons.deadline));
   });
 
-  r.get('/api/approvals', { schema: { tags: ['work'], summary: 'Major measures awaiting a decision, and measures taken without approval' }, config: { read: 'incident' } }, async (req) => {
-    const p = principal(req);
+  r.get(
+    '/api/approvals',
+    { schema: { querystring: ApprovalsQuery, tags: ['work'], summary: 'Major measures awaiting a decision (state=pending), or the history of decided ones and of measures taken without prior approval (state=decided)' }, config: { read: 'incident' } },
+    async (req) => {
+      const p = principal(req);
+      if (req.query.state === 'decided') return approvalsHistory(p);
+      const out = [];
+      for (const state of await incidentsRepository.list(s.store.db, { limit: 1000 })) {
+        if (!state.measures.some((m) => m.major && m.approvedAt === null && m.declinedAt === null)) continue;
+        const plan = await s.plans.byDigest(state.plan.digest);
+        const view = await presentIncident(s.store.db, p, state, plan);
+        for (const m of view.measures) {
+          if (!m.major || m.approved_at !== null || m.declined_at !== null) continue;
+          out.push({ incident: view.incident, measure: m, evidence: view.evidence, notes: notesOf(state), approve_as: p.roles.filter((r) => plan.approvers.has(r)) });
+        }
+      }
+      return out;
+    },
+  );
+
+  /**
+   * Decided major measures and measures taken without prior approval, the latest first: the
+   * incident as the reader may see it, the measure and its basis, who asked for it (the user and
+   * role of the request), who decided and when (with the reason of a refusal), and whether and
+   * how it was taken. Everything through the visibility policy (presentIncident, presentEvents).
+   */
+  async function approvalsHistory(p: Principal) {
     const out = [];
     for (const state of await incidentsRepository.list(s.store.db, { limit: 1000 })) {
-      if (!state.measures.some((m) => m.major && m.approvedAt === null && m.declinedAt === null)) continue;
+      const shown = state.measures.filter((m) => (m.major && (m.approvedAt !== null || m.declinedAt !== null)) || m.takenWithoutApproval);
+      if (!shown.length) continue;
       const plan = await s.plans.byDigest(state.plan.digest);
       const view = await presentIncident(s.store.db, p, state, plan);
+      const events = presentEvents(p, plan, await eventsRepository.ofStream(s.store.db, 'incident', state.id)) as Record<string, unknown>[];
       for (const m of view.measures) {
-        if (!m.major || m.approved_at !== null || m.declined_at !== null) continue;
-        out.push({ incident: view.incident, measure: m, evidence: view.evidence, notes: notesOf(state), approve_as: p.roles.filter((r) => plan.approvers.has(r)) });
+        if (!shown.some((x) => x.id === m.id)) continue;
+        const history = measureHistory(events, m.id);
+        out.push({ incident: view.incident, measure: m, ...history, last: history.decision?.at ?? history.taken?.at ?? m.requested_at });
       }
     }
-    return out;
-  });
+    return out.sort((a, b) => Date.parse(b.last) - Date.parse(a.last)).map(({ last: _last, ...item }) => item);
+  }
 }

@@ -1,5 +1,5 @@
 import { CopyOutlined, DownloadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, DatePicker, Empty, Input, InputNumber, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, DatePicker, Empty, Input, InputNumber, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { BarChart } from 'echarts/charts';
@@ -14,6 +14,7 @@ import { ApiError, get } from '../api';
 import { dateTime } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { usePlan } from '../plan-context';
+import { SearchSelect } from '../components/search-select';
 
 // Only the parts of ECharts the three bar charts use (the full build is ~200 kB gzipped more).
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
@@ -104,11 +105,9 @@ export function AccountabilityPage() {
           value={[dayjs(shown[0]), dayjs(shown[1])]}
           onChange={(v) => v?.[0] && v[1] && setRange([(v[0] as Dayjs).format('YYYY-MM-DD'), (v[1] as Dayjs).format('YYYY-MM-DD')])}
         />
-        <Select
+        <SearchSelect
           data-testid="acc-unit"
           allowClear
-          showSearch
-          optionFilterProp="label"
           placeholder={t('acc.allUnits')}
           style={{ minWidth: 220 }}
           value={unit}
@@ -243,7 +242,7 @@ function LateTable({ rows }: { rows: SummonsRecord[] }) {
     { title: t('col.arrived'), dataIndex: 'arrived_at', render: dateTime },
     { title: t('col.status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'missed' ? 'red' : 'orange'}>{t(`summons.${s}`)}</Tag> },
     { title: t('acc.minutesOver'), dataIndex: 'minutes_over', align: 'right', render: num },
-    { title: t('heading.incident'), key: 'incident', render: (_, r) => <Link to={`/incidents/${r.incident}`} data-testid="acc-late-link">{r.incident.slice(0, 8)}</Link> },
+    { title: t('heading.incident'), key: 'incident', render: (_, r) => <Link to={`/incidents/${r.incident}`} data-testid="acc-late-link" title={r.incident}>{t('acc.viewIncident')}</Link> },
   ];
   return <Table data-testid="acc-late" size="small" rowKey={(r) => `${r.incident}/${r.role}`} pagination={{ pageSize: 20, hideOnSinglePage: true }} columns={columns} dataSource={rows} locale={{ emptyText: <Empty description={t('acc.noLate')} /> }} scroll={{ x: true }} />;
 }
@@ -256,7 +255,7 @@ function MeasureTable({ rows }: { rows: MeasureRecord[] }) {
     { title: t('label.basis'), dataIndex: 'basis' },
     { title: t('label.taken'), dataIndex: 'taken_at', render: dateTime },
     { title: t('acc.approvedAfter'), key: 'approved', render: (_, r) => (r.flagged ? <Tag color="red">{t('label.flagged')}</Tag> : `${r.approved_by ?? ''} ${dateTime(r.approved_at)}`) },
-    { title: t('heading.incident'), key: 'incident', render: (_, r) => <Link to={`/incidents/${r.incident}`}>{r.incident.slice(0, 8)}</Link> },
+    { title: t('heading.incident'), key: 'incident', render: (_, r) => <Link to={`/incidents/${r.incident}`} title={r.incident}>{t('acc.viewIncident')}</Link> },
   ];
   return <Table data-testid="acc-measures" size="small" rowKey={(r) => `${r.incident}/${r.measure}`} pagination={false} columns={columns} dataSource={rows} locale={{ emptyText: <Empty description={t('acc.noMeasures')} /> }} scroll={{ x: true }} />;
 }

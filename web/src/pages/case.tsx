@@ -11,6 +11,7 @@ import { dateTime, MatterText } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { usePlan } from '../plan-context';
 import type { CaseDetail, CasePersonal } from '../types';
+import { SearchSelect } from '../components/search-select';
 
 const OPINIONS = ['supports', 'explains', 'not_supported', 'refer_channel'] as const satisfies readonly Opinion[];
 const CHANNELS = ['litigation', 'arbitration', 'reconsideration', 'other'] as const satisfies readonly Channel[];
@@ -222,7 +223,7 @@ function CommandForm({ c, name, send, busy, onClose }: { c: CaseDetail; name: st
     forward: (
       <>
         <Form.Item name="to" label={t('case.forwardTo')} rules={[{ required: true }]} initialValue={forwardTargets.length === 1 ? forwardTargets[0] : undefined}>
-          <Select showSearch optionFilterProp="label" data-testid="cmd-to" options={forwardTargets.map((u) => ({ value: u, label: unit(u, lang) }))} />
+          <SearchSelect data-testid="cmd-to" options={forwardTargets.map((u) => ({ value: u, label: unit(u, lang) }))} />
         </Form.Item>
         {text('reason', t('action.reason'))}
         <Typography.Text type="secondary">{t('case.forwardHint')}</Typography.Text>
@@ -249,7 +250,7 @@ function CommandForm({ c, name, send, busy, onClose }: { c: CaseDetail; name: st
           <Input data-testid="cmd-place" />
         </Form.Item>
         <Form.Item name="units" label={t('case.receptionUnits')} initialValue={c.units}>
-          <Select mode="multiple" showSearch optionFilterProp="label" data-testid="cmd-units" options={info.organization.units.map((u) => ({ value: u.id, label: u.name[lang] }))} />
+          <SearchSelect mode="multiple" data-testid="cmd-units" options={info.organization.units.map((u) => ({ value: u.id, label: u.name[lang] }))} />
         </Form.Item>
       </>
     ),

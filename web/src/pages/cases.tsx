@@ -8,6 +8,7 @@ import { useT } from '../i18n';
 import { usePlan } from '../plan-context';
 import { useSession } from '../session';
 import type { CasePersonal, CaseSummary } from '../types';
+import { SearchSelect } from '../components/search-select';
 
 type Scope = 'mine' | 'all';
 type Openness = 'open' | 'closed';
@@ -202,7 +203,7 @@ function RegisterCase({ open, onClose, onRegistered }: { open: boolean; onClose:
           <Input.TextArea rows={3} maxLength={4000} data-testid="case-matter" />
         </Form.Item>
         <Form.Item name="units" label={t('report.units')} rules={[{ required: true, type: 'array', min: 1 }]}>
-          <Select mode="multiple" showSearch optionFilterProp="label" placeholder={t('report.unitsSearch')} data-testid="case-units" options={units.map((u) => ({ value: u.id, label: u.name[lang] }))} />
+          <SearchSelect mode="multiple" placeholder={t('report.unitsSearch')} data-testid="case-units" options={units.map((u) => ({ value: u.id, label: u.name[lang] }))} />
         </Form.Item>
         <Form.Item name="category" label={t('report.category')}>
           <Radio.Group options={(['claim', 'suggestion', 'accusation'] as const).map((c) => ({ value: c, label: t(`category.${c}`) }))} />

@@ -1,5 +1,5 @@
 import { DownloadOutlined, InboxOutlined, PlayCircleOutlined, SaveOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Input, Row, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Input, Row, Space, Statistic, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { IncidentView, UnitAccountability } from '../../../src/engine/incident.view';
@@ -7,21 +7,23 @@ import { ApiError, get, post } from '../api';
 import { clock, SUMMONS_COLOR, TierTag } from '../components/incident-bits';
 import { useT } from '../i18n';
 import { usePlan } from '../plan-context';
+import { SearchSelect } from '../components/search-select';
 
-/** A bundled scenario as GET /api/drills/scenarios lists it. */
+type Bilingual = { zh: string; en: string };
+
+/** A bundled scenario as GET /api/drills/scenarios lists it: its name and description in both languages. */
 interface BundledScenario {
   file: string;
   name: string;
-  description: string | null;
+  title: Bilingual;
+  description: Bilingual | null;
   steps: number;
   valid: boolean;
 }
 
-type Bilingual = { zh: string; en: string };
-
 /** What POST /api/drills answers (and a saved report keeps): the contract JSON, the timeline, the compliance summary. */
 interface DrillResult {
-  scenario: { file: string; origin: 'bundled' | 'uploaded'; name: string; start: string; until: string; steps: number };
+  scenario: { file: string; origin: 'bundled' | 'uploaded'; name: string; title?: Bilingual; start: string; until: string; steps: number };
   drill: Pick<IncidentView, 'summons' | 'tiers' | 'alerts' | 'measures' | 'rejected' | 'cases'> & {
     scenario: string;
     plan: { id: string; version: string; digest: string };
@@ -42,7 +44,7 @@ interface DrillResult {
 /** A saved drill report as GET /api/drills/reports lists it. */
 interface SavedReport {
   id: string;
-  scenario: { name: string; file: string; origin: 'bundled' | 'uploaded' };
+  scenario: { name: string; title?: Bilingual; file: string; origin: 'bundled' | 'uploaded' };
   plan: { id: string; version: string; digest: string };
   virtual_start: string;
   created_at: string;
@@ -74,7 +76,7 @@ interface Shown {
  * touches real incidents.
  */
 export function DrillsPage() {
-  const { t } = useT();
+  const { t, lang } = useT();
   const { message } = App.useApp();
   const [scenarios, setScenarios] = useState<BundledScenario[] | null>(null);
   const [picked, setPicked] = useState<string | undefined>();
@@ -184,20 +186,18 @@ export function DrillsPage() {
                   label: t('drill.bundled'),
                   children: (
                     <Space orientation="vertical" style={{ width: '100%' }}>
-                      <Select
+                      <SearchSelect
                         style={{ width: '100%' }}
-                        showSearch
-                        optionFilterProp="label"
                         loading={!scenarios}
                         value={picked}
                         onChange={setPicked}
                         placeholder={t('drill.pick')}
                         data-testid="drill-scenario"
-                        options={(scenarios ?? []).map((s) => ({ value: s.file, label: `${s.name} · ${t('drill.steps', { n: s.steps })}`, disabled: !s.valid }))}
+                        options={(scenarios ?? []).map((s) => ({ value: s.file, label: `${s.title[lang]} · ${t('drill.steps', { n: s.steps })}`, disabled: !s.valid }))}
                       />
                       {current && (
                         <Typography.Paragraph type="secondary" style={{ margin: 0 }} data-testid="drill-description">
-                          <Typography.Text code>{current.file}</Typography.Text> {current.description}
+                          <Typography.Text code>{current.file}</Typography.Text> {current.description?.[lang]}
                         </Typography.Paragraph>
                       )}
                       <Space wrap>
@@ -327,7 +327,7 @@ function ReportsCard({ reports, onOpen, openId }: { reports: SavedReport[] | nul
               title: t('drill.scenario'),
               render: (_, r) => (
                 <span>
-                  {r.scenario.name} <Tag>{t(`drill.origin.${r.scenario.origin}`)}</Tag>
+                  {r.scenario.title?.[lang] ?? r.scenario.name} <Tag>{t(`drill.origin.${r.scenario.origin}`)}</Tag>
                 </span>
               ),
             },
@@ -387,7 +387,7 @@ function ResultView({ shown, busy, onSave }: { shown: Shown; busy: boolean; onSa
       title={
         <Space wrap>
           <span>{t('drill.result')}</span>
-          <b data-testid="drill-result-name">{scenario.name}</b>
+          <b data-testid="drill-result-name">{scenario.title?.[lang] ?? scenario.name}</b>
           <ComplianceTag summary={summary} />
         </Space>
       }
@@ -491,7 +491,7 @@ function ResultView({ shown, busy, onSave }: { shown: Shown; busy: boolean; onSa
                     <Space orientation="vertical" size={2} data-testid="drill-rejections">
                       {summary.rejections.map((r, k) => (
                         <span key={k}>
-                          {clock(r.at)} <Tag>{r.do}</Tag> {r.reason[lang]}
+                          {clock(r.at)} <Tag>{t(`command.${r.do}`)}</Tag> {r.reason[lang]}
                         </span>
                       ))}
                     </Space>

@@ -1,5 +1,5 @@
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Calendar, Card, DatePicker, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Tooltip, Typography, Upload } from 'antd';
+import { Alert, App, Button, Calendar, Card, DatePicker, Form, Input, Modal, Popconfirm, Space, Switch, Table, Tabs, Tag, Tooltip, Typography, Upload } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
@@ -11,6 +11,8 @@ import { DeadLetters } from '../components/deliveries';
 import { useT } from '../i18n';
 import { usePlan } from '../plan-context';
 import { useSession } from '../session';
+import { SearchSelect } from '../components/search-select';
+import { matches, useSearch } from '../search';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
@@ -161,8 +163,9 @@ function PeopleTab({ data }: { data: OrgData }) {
   const { unit } = usePlan();
   const [adding, setAdding] = useState(false);
   const [filter, setFilter] = useState('');
+  useSearch(); // by name, pinyin or initials, as the selects search
   const unitOptions = data.org.units.map((u) => ({ value: u.id, label: u.name[lang] }));
-  const shown = data.people.filter((p) => !filter || p.name.includes(filter) || unit(p.unit_id, lang).includes(filter));
+  const shown = data.people.filter((p) => matches(filter, p.name) || matches(filter, unit(p.unit_id, lang)));
 
   const setActive = async (p: Person, active: boolean) => {
     try {
@@ -230,7 +233,7 @@ function PeopleTab({ data }: { data: OrgData }) {
           <Input data-testid="person-name" />
         </Form.Item>
         <Form.Item name="unit_id" label={t('org.unit')} rules={[{ required: true }]}>
-          <Select options={unitOptions} showSearch={{ optionFilterProp: 'label' }} data-testid="person-unit" />
+          <SearchSelect options={unitOptions} data-testid="person-unit" />
         </Form.Item>
         <Form.Item name="phone" label={t('org.phone')} rules={[{ max: 40 }]}>
           <Input />
@@ -617,14 +620,14 @@ function FormModal<V extends object>(props: { open: boolean; title: string; test
 function RoleSelect({ roles, testid, ...rest }: { roles: RoleOption[]; testid: string; value?: string; onChange?: (v: string) => void }) {
   const { lang } = useT();
   const { role } = usePlan();
-  return <Select {...rest} options={roles.map((r) => ({ value: r.role, label: role(r.role, lang) }))} showSearch={{ optionFilterProp: 'label' }} data-testid={testid} />;
+  return <SearchSelect {...rest} options={roles.map((r) => ({ value: r.role, label: role(r.role, lang) }))} data-testid={testid} />;
 }
 
 function PersonSelect({ people, testid, ...rest }: { people: Person[]; testid: string; value?: string; onChange?: (v: string) => void }) {
   const { lang } = useT();
   const { unit } = usePlan();
   const options = people.filter((p) => p.active).map((p) => ({ value: p.id, label: `${p.name} · ${unit(p.unit_id, lang)}` }));
-  return <Select {...rest} options={options} showSearch={{ optionFilterProp: 'label' }} data-testid={testid} />;
+  return <SearchSelect {...rest} options={options} data-testid={testid} />;
 }
 
 /** `yyyy-mm-ddThh:mm` of an ISO instant: its wall time in its own (the county's) offset; compares as text. */

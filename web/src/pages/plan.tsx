@@ -143,8 +143,8 @@ export function PlanPage() {
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t('plan.title')}
         </Typography.Title>
-        <Tag color="red" data-testid="plan-version">
-          {info.id} {info.version}
+        <Tag color="red" data-testid="plan-version" title={info.id}>
+          {t('plan.version')} {info.version}
         </Tag>
       </Space>
       <Descriptions size="small" column={{ xs: 1, md: 2, xl: 4 }} style={{ marginBottom: 16 }}

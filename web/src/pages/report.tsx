@@ -1,4 +1,4 @@
-import { App, Button, Checkbox, Form, Input, InputNumber, Radio, Select, Typography } from 'antd';
+import { App, Button, Checkbox, Form, Input, InputNumber, Radio, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { post } from '../api';
@@ -6,6 +6,7 @@ import { useT } from '../i18n';
 import { live } from '../live';
 import { usePlan } from '../plan-context';
 import type { Incident } from '../types';
+import { SearchSelect } from '../components/search-select';
 
 interface ReportForm {
   venue: string;
@@ -52,11 +53,9 @@ export function ReportPage() {
           <InputNumber min={1} max={100000} size="large" style={{ width: '100%' }} inputMode="numeric" data-testid="headcount" />
         </Form.Item>
         <Form.Item name="units" label={t('report.units')} rules={[{ required: true, type: 'array', min: 1 }]}>
-          <Select
+          <SearchSelect
             mode="multiple"
             size="large"
-            showSearch
-            optionFilterProp="label"
             placeholder={t('report.unitsSearch')}
             data-testid="units"
             options={responsible.map((u) => ({ value: u.id, label: `${u.name[lang]}` }))}

@@ -12,6 +12,7 @@ import { live } from '../live';
 import { usePlan } from '../plan-context';
 import { useSession } from '../session';
 import type { Risk, RiskApiEvent, RiskDetail } from '../types';
+import { SearchSelect } from '../components/search-select';
 
 const LEVELS = ['high', 'medium', 'low'] as const;
 const STATUSES = ['open', 'resolving', 'resolved'] as const;
@@ -133,7 +134,7 @@ export function RisksPage() {
           options={STATUSES.map((s) => ({ value: s, label: t(`risk.status.${s}`) }))} data-testid="risk-filter-status" />
         <Select allowClear placeholder={t('risk.field.level')} style={{ width: 110 }} value={filters.level} onChange={(v) => setFilters((f) => ({ ...f, level: v }))}
           options={LEVELS.map((l) => ({ value: l, label: t(`risk.level.${l}`) }))} data-testid="risk-filter-level" />
-        <Select allowClear showSearch optionFilterProp="label" placeholder={t('risk.field.unit')} style={{ width: 200 }} value={filters.unit} onChange={(v) => setFilters((f) => ({ ...f, unit: v }))}
+        <SearchSelect allowClear placeholder={t('risk.field.unit')} style={{ width: 200 }} value={filters.unit} onChange={(v) => setFilters((f) => ({ ...f, unit: v }))}
           options={screening.map((u) => ({ value: u.id, label: u.name[lang] }))} data-testid="risk-filter-unit" />
       </Space>
       {rows === null ? (
@@ -211,7 +212,7 @@ function ReportForm({ units, onDone }: { units: string[]; onDone: (id: string) =
       </Form.Item>
       {kind === 'sign' && <Alert type="error" showIcon title={t('risk.signHint')} style={{ marginBottom: 12 }} />}
       <Form.Item name="unit" label={t('risk.field.unit')} rules={[{ required: true }]}>
-        <Select size="large" showSearch optionFilterProp="label" options={units.map((u) => ({ value: u, label: unit(u, lang) }))} data-testid="risk-unit" />
+        <SearchSelect size="large" options={units.map((u) => ({ value: u, label: unit(u, lang) }))} data-testid="risk-unit" />
       </Form.Item>
       <Form.Item name="matter" label={t(kind === 'sign' ? 'risk.field.sign' : 'risk.field.matter')} extra={t('risk.matterHint')} rules={[{ required: true, whitespace: true }, aboutMatter(t)]}>
         <Input.TextArea rows={3} maxLength={2000} data-testid="risk-matter" />
@@ -226,7 +227,7 @@ function ReportForm({ units, onDone }: { units: string[]; onDone: (id: string) =
         <Radio.Group optionType="button" size="large" data-testid="risk-level" options={LEVELS.map((l) => ({ value: l, label: t(`risk.level.${l}`) }))} />
       </Form.Item>
       <Form.Item name="leader" label={t('risk.field.leader')}>
-        <Select size="large" allowClear showSearch optionFilterProp="label" options={roles} data-testid="risk-leader" />
+        <SearchSelect size="large" allowClear options={roles} data-testid="risk-leader" />
       </Form.Item>
       <Form.Item name="next_review" label={t('risk.field.nextReview')}>
         <DatePicker size="large" style={{ width: '100%' }} disabledDate={(d) => d.isBefore(dayjs(), 'day')} data-testid="risk-next-review" />
@@ -368,7 +369,7 @@ function RiskCommands({ r, may, onDone }: { r: RiskDetail; may: Set<string>; onD
   const rules = [{ required: true, whitespace: true }, aboutMatter(t)];
   const forms: [string, ReactNode, (v: CommandValues) => Record<string, unknown>][] = [
     ['record_action', <Form.Item name="text" rules={rules} key="t"><Input.TextArea rows={2} maxLength={2000} placeholder={t('risk.field.action')} data-testid="risk-action-text" /></Form.Item>, (v) => ({ text: trim(v.text) })],
-    ['assign_leader', <Form.Item name="leader" rules={[{ required: true }]} key="l"><Select showSearch optionFilterProp="label" options={leaders} placeholder={t('risk.field.leader')} data-testid="risk-assign-leader" /></Form.Item>, (v) => ({ leader: v.leader })],
+    ['assign_leader', <Form.Item name="leader" rules={[{ required: true }]} key="l"><SearchSelect options={leaders} placeholder={t('risk.field.leader')} data-testid="risk-assign-leader" /></Form.Item>, (v) => ({ leader: v.leader })],
     ['complete_review', <div key="c">
       <Form.Item name="note" rules={rules}><Input.TextArea rows={2} maxLength={2000} placeholder={t('risk.field.reviewNote')} data-testid="risk-review-note" /></Form.Item>
       <Form.Item name="next" label={t('risk.field.nextReview')}><DatePicker disabledDate={noPast} style={{ width: '100%' }} data-testid="risk-review-next" /></Form.Item>
