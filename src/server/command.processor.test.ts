@@ -84,6 +84,8 @@ for (const dialect of DIALECTS) {
       expect(fired).toEqual([
         ['guidance_window_expired', T0 + 10 * MINUTE],
         ['summons_issued', T0 + 10 * MINUTE],
+        // Nobody acknowledged it within the plan's 5 minutes.
+        ['acknowledgement_overdue', T0 + 15 * MINUTE],
         ['deadline_missed', T0 + 25 * MINUTE],
       ]);
     });
