@@ -32,12 +32,12 @@ const ROLE = /^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/;
 
 /** An opaque id (a measure id, a person id, a stored version's id). */
 export const ShortId = z.string().min(1).max(LIMITS.id);
-/** A kebab-case id (`town-tanggou`, `principal`). */
+/** A kebab-case id, such as a unit or a position. */
 export const Slug = z.string().max(LIMITS.id).regex(KEBAB, { message: 'expected an id in kebab-case (a-z, 0-9, -)' });
 /** A unit id. */
-export const UnitId = z.string().max(LIMITS.id).regex(KEBAB, { message: 'expected a unit id such as town-tanggou' });
+export const UnitId = z.string().max(LIMITS.id).regex(KEBAB, { message: 'expected a unit id in kebab-case (a-z, 0-9, -)' });
 /** A role: `unit-id/position`. */
-export const RoleId = z.string().max(LIMITS.role).regex(ROLE, { message: 'expected a role such as town-tanggou/principal' });
+export const RoleId = z.string().max(LIMITS.role).regex(ROLE, { message: 'expected a role unit-id/position in kebab-case' });
 /** Short text; add `.min(1)` where it is required. */
 export const ShortText = z.string().max(LIMITS.short);
 /** Free text; add `.min(1)` where it is required. */

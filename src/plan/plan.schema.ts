@@ -26,7 +26,7 @@ const Id = z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected an id in k
 /** A role is `unit-id/position`. */
 export const Role = z
   .string()
-  .regex(/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/, { message: 'expected a role such as police-bureau/principal' });
+  .regex(/^[a-z][a-z0-9-]*\/[a-z][a-z0-9-]*$/, { message: 'expected a role unit-id/position in kebab-case' });
 
 export const UNIT_KINDS = [
   'township',
@@ -252,7 +252,7 @@ const Unit = z.strictObject({
   kind: UnitKind,
   name: Label,
   positions: z.array(Id).optional(),
-  /** The county leader in charge of this unit (分管县领导), a `county-party/…` or `county-government/…` role. */
+  /** The county leader in charge of this unit (分管县领导), a role in a unit of kind leadership. */
   in_charge: Role.optional(),
   note: z.string().optional(),
 });
