@@ -16,7 +16,7 @@ import { HAS_CHROMIUM, launch, PHONE, shot, signedIn } from './browser.js';
 async function apiAs(base: string, username: string) {
   const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`);
-  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const csrf = ((await res.json()) as { csrf_token: string }).csrf_token;
   return async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const r = await fetch(`${base}${path}`, {
