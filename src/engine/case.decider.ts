@@ -2,6 +2,8 @@ import type { Plan } from '../plan/plan.js';
 import type { CaseCommand, CaseCommandOf } from './case.commands.js';
 import type { CaseDeadline, CaseEvent, CaseRejection, CaseRejectionCode } from './case.events.js';
 import { evolveCase, noticeKey, openForward, type CaseState } from './case.state.js';
+import type { PendingTimer } from './kernel/decider.js';
+import { fireDue, type TimerRules } from './kernel/timers.js';
 import type { EventOf } from './events.js';
 import type { IncidentState } from './incident.state.js';
 import { chooseRoute } from './routes.js';
@@ -180,12 +182,6 @@ function register(c: CaseCommandOf<'register'>, ctx: CaseContext): CaseDecision 
   });
 }
 
-/** A pending case timer: a deadline notice, the end of a review window, or erasure. */
-export interface CaseTimer {
-  key: string;
-  due: number;
-}
-
 /** The deadline the case is running against now, its due time and since when it runs; null when none runs. */
 export function runningDeadline(s: CaseState): { deadline: CaseDeadline; due: number; since: number } | null {
   if (s.status === 'registered' && s.decidedAt === null) return { deadline: 'acceptance', due: s.acceptBy, since: s.registeredAt };
@@ -195,9 +191,9 @@ export function runningDeadline(s: CaseState): { deadline: CaseDeadline; due: nu
   return null;
 }
 
-/** Timers a case's state implies, with absolute due times. Pure. */
-export function pendingCaseTimers(s: CaseState, plan: Plan, retention: number | null = null): CaseTimer[] {
-  const timers: CaseTimer[] = [];
+/** Timers a case's state implies, with absolute due times: deadline notices, the end of a review window, erasure. Pure. */
+export function pendingCaseTimers(s: CaseState, plan: Plan, retention: number | null = null): PendingTimer[] {
+  const timers: PendingTimer[] = [];
   const running = runningDeadline(s);
   if (running) {
     // A notice never lies before its deadline was set: an extension granted late notifies at once.
@@ -212,24 +208,34 @@ export function pendingCaseTimers(s: CaseState, plan: Plan, retention: number | 
   return timers.sort((a, b) => a.due - b.due);
 }
 
-function fire(t: CaseTimer): CaseEvent {
-  if (t.key === 'review_window') return { type: 'case_closed', at: t.due, reason: 'no_review' };
-  if (t.key === 'erase') return { type: 'personal_data_erased', at: t.due };
-  const [kind, rest] = t.key.split(':') as ['reminder' | 'missed', string];
-  const [deadline, due] = rest.split('@') as [CaseDeadline, string];
-  return { type: kind === 'reminder' ? 'case_deadline_reminder' : 'case_deadline_missed', at: t.due, deadline, due: Number(due) };
+/** What a case's timers depend on: the plan and how long personal data is kept after closing (ms; null keeps it). */
+export interface CaseTimerContext {
+  readonly plan: Plan;
+  readonly retention: number | null;
 }
 
-/** Fires every timer due by `now`, earliest first, each at its own due time. Pure. */
+/**
+ * Fires one case timer at `ctx.now`, recorded at its own due time; no event when it is no
+ * longer pending or not yet due. Pure.
+ */
+export function fireCaseTimer(s: CaseState, timer: PendingTimer, ctx: CaseTimerContext & { now: number }): CaseEvent[] {
+  const t = pendingCaseTimers(s, ctx.plan, ctx.retention).find((p) => p.key === timer.key);
+  if (!t || t.due > ctx.now) return [];
+  if (t.key === 'review_window') return [{ type: 'case_closed', at: t.due, reason: 'no_review' }];
+  if (t.key === 'erase') return [{ type: 'personal_data_erased', at: t.due }];
+  const [kind, rest] = t.key.split(':') as ['reminder' | 'missed', string];
+  const [deadline, due] = rest.split('@') as [CaseDeadline, string];
+  return [{ type: kind === 'reminder' ? 'case_deadline_reminder' : 'case_deadline_missed', at: t.due, deadline, due: Number(due) }];
+}
+
+/** A case's timer half, for the kernel's `fireDue`. */
+export const caseTimers: TimerRules<CaseState, CaseEvent, CaseTimerContext> = {
+  pending: (s, ctx) => pendingCaseTimers(s, ctx.plan, ctx.retention),
+  fire: fireCaseTimer,
+  evolve: evolveCase,
+};
+
+/** Fires every timer due by `now`, earliest first, each at its own due time (the kernel's `fireDue`). Pure. */
 export function fireCaseDue(state: CaseState, plan: Plan, now: number, retention: number | null = null): { events: CaseEvent[]; state: CaseState } {
-  const events: CaseEvent[] = [];
-  let s = state;
-  for (let guard = 0; guard < 100; guard++) {
-    const next = pendingCaseTimers(s, plan, retention)[0];
-    if (!next || next.due > now) break;
-    const e = fire(next);
-    events.push(e);
-    s = evolveCase(s, e);
-  }
-  return { events, state: s };
+  return fireDue(caseTimers, state, { plan, retention }, now);
 }

@@ -15,7 +15,8 @@ export function trackingCodeFrom(bytes: Uint8Array): string {
   return `YJ-${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}-${chars.slice(12)}`;
 }
 
-export type IdKind = 'incident' | 'case' | 'tracking';
+/** What a fresh id names: a stream (incident, case, early-warning matter) or a case's tracking code. */
+export type IdKind = 'incident' | 'case' | 'tracking' | 'risk';
 
 /** Unguessable ids for live use: random UUIDs and random tracking codes. */
 export function randomIds(): (kind: IdKind) => string {
@@ -27,7 +28,7 @@ export function randomIds(): (kind: IdKind) => string {
  * compared run to run. Never used for real cases.
  */
 export function seededIds(seed: string): (kind: IdKind) => string {
-  const counters: Record<IdKind, number> = { incident: 0, case: 0, tracking: 0 };
+  const counters: Record<IdKind, number> = { incident: 0, case: 0, tracking: 0, risk: 0 };
   return (kind) => {
     const n = ++counters[kind];
     if (kind !== 'tracking') return `${kind}-${n}`;

@@ -5,6 +5,8 @@ import type { DecideContext } from './incident.decider.js';
 import { evolve } from './incident.evolve.js';
 import { summonUnits } from './incident.rules.js';
 import { summonsOf, type IncidentState } from './incident.state.js';
+import type { PendingTimer } from './kernel/decider.js';
+import { fireDue as fireTimersDue, type TimerRules } from './kernel/timers.js';
 
 /**
  * A timer is data: what falls due and when (absolute epoch ms). The server stores these and
@@ -48,7 +50,7 @@ export function pendingTimers(state: IncidentState | null, plan: Plan): Timer[] 
  * time (a late firing after a restart still records the original time). Returns no events
  * when the timer is no longer pending or not yet due, so firing twice is harmless. Pure.
  */
-export function fireTimer(state: IncidentState, timer: Timer, ctx: DecideContext): IncidentEvent[] {
+export function fireTimer(state: IncidentState, timer: PendingTimer, ctx: DecideContext): IncidentEvent[] {
   const current = pendingTimers(state, ctx.plan).find((t) => t.key === timer.key);
   if (!current || current.due > ctx.now) return [];
   const { plan } = ctx;
@@ -89,10 +91,17 @@ export function fireTimer(state: IncidentState, timer: Timer, ctx: DecideContext
   return em.events;
 }
 
+/** An incident's timer half, for the kernel's `fireDue`. */
+export const incidentTimers: TimerRules<IncidentState, IncidentEvent, Pick<DecideContext, 'plan' | 'newId'>> = {
+  pending: (state, { plan }: { plan: Plan }) => pendingTimers(state, plan),
+  fire: fireTimer,
+  evolve,
+};
+
 /**
  * Fires, earliest first, every timer due by `limit` (or before it, when not `inclusive`),
- * including timers that firing creates. Returns the events in order and the state they fold
- * to. Pure: the drill runner, the server and the tests advance time with this one loop.
+ * including timers that firing creates: the kernel's `fireDue` for an incident that may not
+ * exist yet. Returns the events in order and the state they fold to. Pure.
  */
 export function fireDue(
   state: IncidentState | null,
@@ -100,14 +109,5 @@ export function fireDue(
   limit: number,
   inclusive = true,
 ): { events: IncidentEvent[]; state: IncidentState | null } {
-  const events: IncidentEvent[] = [];
-  let current = state;
-  for (;;) {
-    const next = pendingTimers(current, ctx.plan)[0];
-    if (!current || !next || next.due > limit || (!inclusive && next.due === limit)) return { events, state: current };
-    for (const e of fireTimer(current, next, { plan: ctx.plan, newId: ctx.newId, now: next.due })) {
-      events.push(e);
-      current = evolve(current, e);
-    }
-  }
+  return state ? fireTimersDue(incidentTimers, state, ctx, limit, inclusive) : { events: [], state };
 }

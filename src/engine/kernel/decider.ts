@@ -22,6 +22,9 @@ export interface DeciderContext {
   newId: (kind: IdKind) => string;
 }
 
+/** What firing timers may depend on: a decision's context without the instant (each timer fires at its own). */
+export type TimerContext = Omit<DeciderContext, 'now'>;
+
 export type Decided<E, R> = { ok: true; events: E[] } | { ok: false; rejection: R };
 
 export interface Decider<Kind extends string, S extends { id: string; version: number }, C, E, R, X = object> {
@@ -34,10 +37,16 @@ export interface Decider<Kind extends string, S extends { id: string; version: n
   /** The timers the state is waiting for, earliest first. */
   pending(state: S, ctx: { plan: Plan } & X): PendingTimer[];
   /**
-   * Fires every timer due by `now` (or strictly before it, when `inclusive` is false), earliest
-   * first, each at its own due time; returns the events and the state they fold to.
+   * The events of one pending timer fired at `ctx.now`, recorded at the timer's own due time;
+   * none when it is no longer pending or not yet due, so firing twice is harmless.
    */
-  fireDue(state: S, ctx: { plan: Plan; newId: (kind: IdKind) => string } & X, now: number, inclusive?: boolean): { events: E[]; state: S };
+  fire(state: S, timer: PendingTimer, ctx: DeciderContext & X): E[];
+  /**
+   * Fires every timer due by `now` (or strictly before it, when `inclusive` is false), earliest
+   * first, each at its own due time; returns the events and the state they fold to. It is the
+   * kernel's `fireDue` (kernel/timers.ts) over this kind's timers.
+   */
+  fireDue(state: S, ctx: TimerContext & X, now: number, inclusive?: boolean): { events: E[]; state: S };
   /** The event that records a refusal on the stream, for kinds that keep refusals in their log. */
   refusal?(command: C, rejection: R, at: number): E | null;
 }
