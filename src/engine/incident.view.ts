@@ -1,10 +1,9 @@
+import { TIME_FIELDS } from './county-time.js';
 import type { IncidentEvent } from './events.js';
 import { stageOf, type IncidentState } from './incident.state.js';
 
 /** Turns an instant into the text the reader wants (ISO with the scenario's or county's offset). */
 export type TimeFormat = (ms: number) => string;
-
-const TIME_FIELDS = new Set(['deadline', 'accept_by', 'due', 'since']);
 
 /**
  * The incident as the outside contract shows it (contract §3 and §5): the same fields in the

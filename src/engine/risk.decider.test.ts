@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, MINUTE } from '../plan/duration.js';
+import { dayIn } from './county-time.js';
 import { PERSON_FIELDS, personalDataIn, RiskCommand, RiskReport, type RiskCommandOf } from './risk.commands.js';
-import { dayIn, decideRisk, fireRiskDue, pendingRiskTimers, reviewDue, type RiskContext } from './risk.decider.js';
+import { decideRisk, fireRiskDue, pendingRiskTimers, reviewDue, type RiskContext } from './risk.decider.js';
 import type { RiskEvent } from './risk.events.js';
 import { evolveRisk, openSign, type RiskState } from './risk.state.js';
 import { riskAlerts } from './risk.view.js';

@@ -2,7 +2,9 @@ import type { Plan } from '../plan/plan.js';
 import { personalDataIn, type RiskCommand, type RiskCommandOf } from './risk.commands.js';
 import type { RiskEvent, RiskRejection, RiskRejectionCode } from './risk.events.js';
 import { evolveRisk, openSign, type RiskState } from './risk.state.js';
-import { formatInstant, offsetMinutes, zoneOffset } from './time.js';
+import type { PendingTimer } from './kernel/decider.js';
+import { fireDue, type TimerRules } from './kernel/timers.js';
+import { dayIn, endOfDay } from './county-time.js';
 
 /** What the risk decider needs besides the state: the plan (units, roles, the county's zone), the time, ids. */
 export interface RiskContext {
@@ -16,22 +18,12 @@ export type RiskDecision = { ok: true; events: RiskEvent[] } | { ok: false; reje
 const no = (code: RiskRejectionCode, reason: string): RiskDecision => ({ ok: false, rejection: { code, reason } });
 const yes = (...events: RiskEvent[]): RiskDecision => ({ ok: true, events });
 
-/** The county's calendar day of an instant (`2026-03-02`). Pure. */
-export function dayIn(ms: number, timeZone: string): string {
-  return formatInstant(ms, zoneOffset(ms, timeZone)).slice(0, 10);
-}
-
 /**
  * The instant a review set for `day` becomes overdue: midnight at the end of that day in the
  * county (a review on its day is on time). Pure.
  */
 export function reviewDue(day: string, timeZone: string): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const midnightUtc = Date.UTC(y, m - 1, d + 1);
-  // The zone's offset at the result, found in two steps (it can differ either side of a change).
-  let due = midnightUtc - offsetMinutes(zoneOffset(midnightUtc, timeZone)) * 60_000;
-  due = midnightUtc - offsetMinutes(zoneOffset(due, timeZone)) * 60_000;
-  return due;
+  return endOfDay(day, timeZone);
 }
 
 /** The free text a command carries, which must be about the matter, never a person. */
@@ -154,27 +146,30 @@ function report(c: RiskCommandOf<'report'>, ctx: RiskContext, today: string): Ri
   return yes(...events);
 }
 
-/** A pending risk timer: the instant a review becomes overdue. */
-export interface RiskTimer {
-  key: string;
-  due: number;
-}
-
-/** Timers a risk's state implies, with absolute due times. Pure. */
-export function pendingRiskTimers(s: RiskState): RiskTimer[] {
+/** Timers a risk's state implies, with absolute due times: the instant its review becomes overdue. Pure. */
+export function pendingRiskTimers(s: RiskState): PendingTimer[] {
   if (s.status === 'resolved' || !s.review || s.overdueSince !== null) return [];
   return [{ key: `review@${s.review.due}`, due: s.review.due }];
 }
 
-/** Fires every risk timer due by `now`, each at its own due time. Pure. */
+/**
+ * Fires one risk timer at `now`, recorded at its own due time; no event when it is no longer
+ * pending or not yet due. Pure.
+ */
+export function fireRiskTimer(s: RiskState, timer: PendingTimer, now: number): RiskEvent[] {
+  const t = pendingRiskTimers(s).find((p) => p.key === timer.key);
+  if (!t || t.due > now || !s.review) return [];
+  return [{ type: 'review_overdue', at: t.due, review_on: s.review.on, due: t.due }];
+}
+
+/** A risk's timer half, for the kernel's `fireDue`: its timers depend on its state alone. */
+export const riskTimers: TimerRules<RiskState, RiskEvent, object> = {
+  pending: (s) => pendingRiskTimers(s),
+  fire: (s, timer, ctx) => fireRiskTimer(s, timer, ctx.now),
+  evolve: evolveRisk,
+};
+
+/** Fires every risk timer due by `now`, each at its own due time (the kernel's `fireDue`). Pure. */
 export function fireRiskDue(state: RiskState, now: number): { events: RiskEvent[]; state: RiskState } {
-  const events: RiskEvent[] = [];
-  let s = state;
-  for (const t of pendingRiskTimers(s)) {
-    if (t.due > now || !s.review) continue;
-    const e: RiskEvent = { type: 'review_overdue', at: t.due, review_on: s.review.on, due: t.due };
-    events.push(e);
-    s = evolveRisk(s, e);
-  }
-  return { events, state: s };
+  return fireDue(riskTimers, state, {}, now);
 }

@@ -29,6 +29,21 @@ describe('refusal texts', () => {
     }
   });
 
+  it('the web says no in the same words: its locale files neither reuse a refusal key nor repeat a refusal text', async () => {
+    // Imported by path: the web's files are the web's (bundler) project, not the server's.
+    const locale = async (lang: 'zh' | 'en') => ((await import(new URL(`../../web/src/locales/${lang}.ts`, import.meta.url).href)) as Record<typeof lang, Record<string, string>>)[lang];
+    const web = { zh: await locale('zh'), en: await locale('en') };
+    expect(Object.keys(web.zh).length).toBeGreaterThan(100);
+    // The same words up to case, spacing and punctuation (`,` or `，`, a closing `。`).
+    const plain = (text: string) => text.toLowerCase().replace(/[\s\p{P}]/gu, '');
+    const refusals = Object.keys(REFUSALS.zh) as (keyof typeof REFUSALS.zh)[];
+    for (const key of Object.keys(web.zh)) {
+      expect(refusals, `web key ${key} shadows a refusal`).not.toContain(key);
+      const copy = refusals.find((r) => plain(REFUSALS.zh[r]) === plain(web.zh[key]!) && plain(REFUSALS.en[r]) === plain(web.en[key] ?? ''));
+      expect(copy, `web key ${key} repeats a refusal's words`).toBeUndefined();
+    }
+  });
+
   it('the Chinese words hold no identifiers: no snake_case codes, command names or English words', () => {
     for (const [key, text] of Object.entries(REFUSALS.zh)) {
       expect(text, key).toMatch(/\p{Script=Han}/u);

@@ -356,7 +356,7 @@ const en: Record<RefusalKey, string> = {
   'auth.wrong_password': 'wrong user name or password',
   'auth.throttled': 'too many failed sign-ins; try again in {{seconds}} s',
   'auth.csrf': 'missing or wrong X-CSRF-Token header (the token is returned at sign-in and by GET /api/me)',
-  'link.invalid': 'this link is not valid',
+  'link.invalid': 'this link is not valid; open the app to acknowledge',
   'link.expired': 'this link has expired; open the app to acknowledge',
   'link.used': 'this link has already been used',
   'link.disabled': 'acknowledgement links are not enabled on this server',

@@ -1,7 +1,7 @@
 import type { CaseState } from '../engine/case.state.js';
+import { wallClockAt } from '../engine/county-time.js';
 import type { Holder } from '../engine/events.js';
 import type { IncidentState } from '../engine/incident.state.js';
-import { offsetMinutes, zoneOffset } from '../engine/time.js';
 import { handlerName } from '../i18n/describe.js';
 import { t } from '../i18n/messages.js';
 import { roleName, type Plan } from '../plan/plan.js';
@@ -208,9 +208,9 @@ function measureLabel(plan: Plan, kind: string): string {
 
 /** `3月2日 10:00` in the county's time zone. */
 export function localTime(ms: number, timeZone: string): string {
-  const d = new Date(ms + offsetMinutes(zoneOffset(ms, timeZone)) * 60_000);
+  const w = wallClockAt(ms, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return `${w.month}月${w.day}日 ${pad(w.hour)}:${pad(w.minute)}`;
 }
 
 function unique<T>(xs: readonly T[]): T[] {

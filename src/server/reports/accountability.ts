@@ -1,5 +1,5 @@
 import type { IncidentState, Measure, Summons, SummonsStatus } from '../../engine/incident.state.js';
-import { formatInstant, offsetMinutes, zoneOffset } from '../../engine/time.js';
+import { countyTime, localMidnight, parseDay, wallClockAt } from '../../engine/county-time.js';
 import { t as word } from '../../i18n/messages.js';
 import { roleName, unitName, unitOf, type Plan } from '../../plan/plan.js';
 import type { CasesTable } from '../../store/schema.js';
@@ -274,7 +274,7 @@ function byPlanOrder(plan: Plan): (a: string, b: string) => number {
  */
 export function accountabilityReport(input: ReportInput): AccountabilityReport {
   const { plan, period, unit, now } = input;
-  const t = countyFormat(plan);
+  const t = countyTime(plan);
   const wanted = (u: string | null) => unit === null || u === unit;
 
   const summonsByUnit = new Map<string, { s: Summons; status: SummonsStatus }[]>();
@@ -454,20 +454,13 @@ export interface Notice {
   text: string;
 }
 
-/** Parts of an instant in the county's time zone. */
-function localParts(ms: number, plan: Plan) {
-  const iso = formatInstant(ms, zoneOffset(ms, plan.org.timezone));
-  const [, y, mo, d, h, mi] = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)/.exec(iso)!;
-  return { y: Number(y), mo: Number(mo), d: Number(d), h: Number(h), mi: mi! };
-}
-
 const zhDate = (ms: number, plan: Plan) => {
-  const p = localParts(ms, plan);
-  return `${p.y}年${p.mo}月${p.d}日`;
+  const w = wallClockAt(ms, plan.org.timezone);
+  return `${w.year}年${w.month}月${w.day}日`;
 };
 const zhTime = (ms: number, plan: Plan) => {
-  const p = localParts(ms, plan);
-  return `${p.mo}月${p.d}日${p.h}:${p.mi}`;
+  const w = wallClockAt(ms, plan.org.timezone);
+  return `${w.month}月${w.day}日${w.hour}:${String(w.minute).padStart(2, '0')}`;
 };
 const zhLimit = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}小时` : ms % MINUTE === 0 ? `${ms / MINUTE}分钟` : `${ms / 1000}秒`);
 const zhNumber = (n: number) => '一二三四五六七八九十'[n - 1] ?? String(n);
@@ -522,32 +515,16 @@ export function noticeDraft(report: AccountabilityReport, plan: Plan, period: Pe
   return { period: report.period, generated_at: report.generated_at, totals, units, text: lines.join('\n') };
 }
 
-/** Formats instants in the plan's county time zone (ISO with offset). */
-export function countyFormat(plan: Plan): (ms: number) => string {
-  return (ms) => formatInstant(ms, zoneOffset(ms, plan.org.timezone));
-}
-
-/** Local midnight of a calendar day in a time zone, epoch ms. Pure. */
-export function localMidnight(year: number, month: number, day: number, timeZone: string): number {
-  const utc = Date.UTC(year, month - 1, day);
-  const guess = utc - offsetMinutes(zoneOffset(utc, timeZone)) * MINUTE;
-  return utc - offsetMinutes(zoneOffset(guess, timeZone)) * MINUTE;
-}
-
 /** The calendar month containing an instant, in a time zone. Pure. */
 export function monthOf(ms: number, timeZone: string): Period {
-  const local = new Date(ms + offsetMinutes(zoneOffset(ms, timeZone)) * MINUTE);
-  const y = local.getUTCFullYear();
-  const m = local.getUTCMonth() + 1;
-  return { from: localMidnight(y, m, 1, timeZone), to: localMidnight(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1, timeZone) };
+  const { year, month } = wallClockAt(ms, timeZone);
+  return { from: localMidnight(year, month, 1, timeZone), to: localMidnight(year, month + 1, 1, timeZone) };
 }
 
 /** The calendar year in a time zone. Pure. */
 export function yearOf(year: number, timeZone: string): Period {
   return { from: localMidnight(year, 1, 1, timeZone), to: localMidnight(year + 1, 1, 1, timeZone) };
 }
-
-const DATE = /^(\d{4})-(\d\d)-(\d\d)$/;
 
 /**
  * A period from query text: `from` and `to` are calendar days in the county (`2026-03-01`,
@@ -558,13 +535,8 @@ export function parsePeriod(from: string | undefined, to: string | undefined, ti
   if (from === undefined && to === undefined) return monthOf(now, timeZone);
   if (from === undefined || to === undefined) return { error: 'give both `from` and `to`, or neither for the current month' };
   const instant = (text: string, end: boolean): number | null => {
-    const d = DATE.exec(text);
-    if (d) {
-      const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
-      const check = new Date(Date.UTC(y, m - 1, day));
-      if (check.getUTCMonth() !== m - 1 || check.getUTCDate() !== day) return null;
-      return end ? localMidnight(y, m, day + 1, timeZone) : localMidnight(y, m, day, timeZone);
-    }
+    const d = parseDay(text);
+    if (d) return localMidnight(d.year, d.month, end ? d.day + 1 : d.day, timeZone);
     if (!/(Z|[+-]\d\d:\d\d)$/.test(text)) return null;
     const ms = Date.parse(text);
     return Number.isNaN(ms) ? null : ms;
