@@ -4,6 +4,7 @@ import { isLoopback, startServer } from '../server/server.js';
 import { hashPassword } from '../server/auth/password.js';
 import { openStore, DEFAULT_SQLITE_URL } from '../store/db.js';
 import { verifyChain } from '../store/audit.js';
+import { usersRepository } from '../store/users.repository.js';
 
 /** `yingji serve`: runs until SIGTERM or SIGINT, then shuts down gracefully. */
 export async function serveCommand(flags: ConfigInput): Promise<number> {
@@ -86,15 +87,12 @@ export async function userCreateCommand(opts: { username: string; admin?: boolea
       return 1;
     }
     const password = given ?? randomBytes(12).toString('base64url');
-    const exists = await store.db.selectFrom('users').select('id').where('username', '=', opts.username).executeTakeFirst();
+    const exists = await usersRepository.byUsername(store.db, opts.username);
     if (exists) {
       process.stderr.write(`user ${opts.username} already exists\n`);
       return 1;
     }
-    await store.db
-      .insertInto('users')
-      .values({ id: crypto.randomUUID(), username: opts.username, password_hash: await hashPassword(password), person_id: opts.person ?? null, is_admin: opts.admin ? 1 : 0, created_at: Date.now(), disabled: 0 })
-      .execute();
+    await usersRepository.insert(store.db, { id: crypto.randomUUID(), username: opts.username, password_hash: await hashPassword(password), person_id: opts.person ?? null, is_admin: opts.admin ? 1 : 0, created_at: Date.now(), disabled: 0 });
     process.stdout.write(`created ${opts.admin ? 'administrator' : 'user'} ${opts.username}${given ? '' : ` with password ${password}`}\n`);
     return 0;
   } finally {

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { ackLinksRepository } from '../store/ack-links.repository.js';
+import type { Db, Trx } from '../store/db.js';
 
 /** What a link lets its holder do: acknowledge a summons, or check in on arrival. */
 export type AckAction = 'ack' | 'arrive';
@@ -45,32 +45,29 @@ export class AckLinks {
   }
 
   /** Makes a token for `claims`, valid for `ttlMs`; call it in the transaction that enqueues the message carrying it. */
-  async create(db: Kysely<Database>, claims: AckClaims, ttlMs: number = ACK_LINK_TTL_MS): Promise<{ token: string; expiresAt: number }> {
+  async create(db: Db | Trx, claims: AckClaims, ttlMs: number = ACK_LINK_TTL_MS): Promise<{ token: string; expiresAt: number }> {
     const nonce = randomBytes(24).toString('base64url');
     const token = `${nonce}.${this.mac(nonce).toString('base64url')}`;
     const now = this.clock();
     const expiresAt = now + ttlMs;
-    await db
-      .insertInto('ack_links')
-      .values({
-        token_hash: hashToken(token),
-        person_id: claims.personId,
-        incident_id: claims.incidentId,
-        role: claims.role,
-        action: claims.action,
-        created_at: now,
-        expires_at: expiresAt,
-        used_at: null,
-      })
-      .execute();
+    await ackLinksRepository.insert(db, {
+      token_hash: hashToken(token),
+      person_id: claims.personId,
+      incident_id: claims.incidentId,
+      role: claims.role,
+      action: claims.action,
+      created_at: now,
+      expires_at: expiresAt,
+      used_at: null,
+    });
     return { token, expiresAt };
   }
 
   /** What a token would do, without using it (for the page with the one button). */
-  async inspect(db: Kysely<Database>, token: string): Promise<AckCheck> {
+  async inspect(db: Db | Trx, token: string): Promise<AckCheck> {
     const signed = this.checkSignature(token);
     if (signed !== true) return { ok: false, reason: signed };
-    const row = await db.selectFrom('ack_links').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    const row = await ackLinksRepository.byHash(db, hashToken(token));
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.used_at !== null) return { ok: false, reason: 'used' };
     if (Number(row.expires_at) <= this.clock()) return { ok: false, reason: 'expired' };
@@ -82,21 +79,14 @@ export class AckLinks {
    * the acknowledgement as that person (in the same transaction, so a failed command leaves
    * the link unused). A token works once, before its expiry, and only if signed with the key.
    */
-  async redeem(db: Kysely<Database>, token: string): Promise<AckCheck> {
+  async redeem(db: Db | Trx, token: string): Promise<AckCheck> {
     const signed = this.checkSignature(token);
     if (signed !== true) return { ok: false, reason: signed };
     const now = this.clock();
     const hash = hashToken(token);
-    const row = await db
-      .updateTable('ack_links')
-      .set({ used_at: now })
-      .where('token_hash', '=', hash)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await ackLinksRepository.use(db, hash, now);
     if (row) return { ok: true, claims: claimsOf(row), expiresAt: Number(row.expires_at) };
-    const found = await db.selectFrom('ack_links').select(['used_at', 'expires_at']).where('token_hash', '=', hash).executeTakeFirst();
+    const found = await ackLinksRepository.usage(db, hash);
     if (!found) return { ok: false, reason: 'unknown' };
     return { ok: false, reason: found.used_at !== null ? 'used' : 'expired' };
   }

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
 import { openStore, type Store } from '../store/db.js';
+import { outboxRepository } from '../store/outbox.repository.js';
 import { webhookChannel, type Channel, type ChannelResult } from './channels/index.js';
 import { backoffDelay, Dispatcher, type DispatcherOptions } from './dispatcher.js';
-import { enqueue, outbox, type OutgoingMessage } from './outbox.js';
+import { enqueue, type OutgoingMessage } from './outbox.js';
 import { HttpReceiver } from './test-support/receivers.js';
 import { settled } from './test-support/settle.js';
 
@@ -163,7 +164,7 @@ for (const dialect of DIALECTS) {
         expect(bodies).toHaveLength(2);
         expect(bodies[1]).toBe(bodies[0]);
       }
-      const attempts = await outbox.attempts(store.db, (await rows())[0]!.id);
+      const attempts = await outboxRepository.attempts(store.db, (await rows())[0]!.id);
       expect(attempts.map((a) => [a.attempt, a.outcome, a.detail])).toEqual([
         [1, 'failed', 'timeout after 1500 ms'],
         [2, 'sent', null],
@@ -196,7 +197,7 @@ for (const dialect of DIALECTS) {
       expect(due).toEqual([1_000, 2_000, 60_000, 5_000, 5_000]);
       const dead = (await rows())[0]!;
       expect(dead).toMatchObject({ status: 'dead', attempts: 6, last_error: 'gave up after 6 attempts: HTTP 503', locked_by: null });
-      expect(await outbox.dead(store.db)).toHaveLength(1);
+      expect(await outboxRepository.dead(store.db)).toHaveLength(1);
       expect(await d.runOnce()).toBe(0);
 
       answers.push({ ok: true, id: 'r-1' });
@@ -205,7 +206,7 @@ for (const dialect of DIALECTS) {
       expect(await d.retry(dead.id)).toBe(false);
       expect(await d.runOnce()).toBe(1);
       expect((await rows())[0]).toMatchObject({ status: 'sent', attempts: 1, sent_at: now });
-      const attempts = await outbox.attempts(store.db, dead.id);
+      const attempts = await outboxRepository.attempts(store.db, dead.id);
       expect(attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed', 'failed', 'sent']);
       expect(attempts.at(-1)).toMatchObject({ external_id: 'r-1' });
       expect(await d.retry(dead.id)).toBe(false);
@@ -227,7 +228,7 @@ for (const dialect of DIALECTS) {
       d.start();
       await until('the message is dead', async () => (await rows())[0]!.status === 'dead');
       expect(receiver.requests).toHaveLength(3);
-      const [dead] = await outbox.dead(store.db);
+      const [dead] = await outboxRepository.dead(store.db);
       expect(dead).toMatchObject({ attempts: 3, last_error: 'gave up after 3 attempts: HTTP 503' });
       receiver.reply = () => ({ status: 204 });
       expect(await d.retry(dead!.id)).toBe(true);
@@ -241,7 +242,7 @@ for (const dialect of DIALECTS) {
       await enqueue(store.db, [msg(1), msg(2, { channel: 'sms', address: '13800138000' })]);
       const d = dispatcher();
       expect(await d.runOnce()).toBe(2);
-      const dead = await outbox.dead(store.db);
+      const dead = await outboxRepository.dead(store.db);
       expect(dead.map((r) => [r.idempotency_key, r.attempts, r.last_error]).sort()).toEqual([
         [msg(1).idempotencyKey, 1, 'not retryable: HTTP 422: unknown recipient'],
         [msg(2).idempotencyKey, 1, 'not retryable: channel sms is not configured'],
@@ -273,7 +274,7 @@ for (const dialect of DIALECTS) {
       for (const row of await rows()) {
         const prior = before.find((r) => r.id === row.id)!;
         expect(row.attempts).toBe(prior.attempts + 1);
-        const attempts = await outbox.attempts(store.db, row.id);
+        const attempts = await outboxRepository.attempts(store.db, row.id);
         expect(attempts.map((a) => a.attempt)).toEqual(range(row.attempts));
       }
     });
@@ -300,7 +301,7 @@ for (const dialect of DIALECTS) {
       dead.waiting[0]!({ ok: false, retryable: false, reason: 'late refusal' });
       await stuck;
       expect((await rows())[0]).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
-      const attempts = await outbox.attempts(store.db, (await rows())[0]!.id);
+      const attempts = await outboxRepository.attempts(store.db, (await rows())[0]!.id);
       expect(attempts.map((a) => `${a.attempt} ${a.outcome}`).sort()).toEqual(['1 failed', '1 failed', '2 sent']);
       expect(attempts.find((a) => a.detail?.startsWith('abandoned'))?.detail).toContain('crashed');
     });
@@ -342,7 +343,7 @@ for (const dialect of DIALECTS) {
       await d.stop();
       const [row] = await rows();
       expect(row).toMatchObject({ status: 'pending', attempts: 1, locked_by: null, last_error: 'aborted: the dispatcher is stopping' });
-      expect((await outbox.attempts(store.db, row!.id)).map((a) => a.outcome)).toEqual(['failed']);
+      expect((await outboxRepository.attempts(store.db, row!.id)).map((a) => a.outcome)).toEqual(['failed']);
     });
   });
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Store } from '../store/db.js';
+import { outboxRepository } from '../store/outbox.repository.js';
+import type { OutboxRow } from '../store/schema.js';
 import { describeError, type ChannelResult, type Channels } from './channels/channel.js';
-import { outbox, toDelivery, type OutboxRow } from './outbox.js';
+import { toDelivery } from './outbox.js';
 
 /** How failed deliveries are retried: `baseMs × factor^(attempt−1)`, at most `maxDelayMs`, with jitter. */
 export interface RetryPolicy {
@@ -123,7 +125,7 @@ export class Dispatcher {
 
   /** An administrator's retry of a dead message; false unless it was dead. */
   async retry(id: string): Promise<boolean> {
-    const done = await outbox.retry(this.opts.store.db, id, this.clock());
+    const done = await outboxRepository.retry(this.opts.store.db, id, this.clock());
     if (done) this.wake();
     return done;
   }
@@ -179,13 +181,9 @@ export class Dispatcher {
 
   /** Ms until the earliest pending message (or lease) falls due, at most `pollMs`. */
   private async untilNextDue(): Promise<number> {
-    const row = await this.opts.store.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.min('next_attempt_at').as('next'))
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    if (row?.next === null || row?.next === undefined) return this.pollMs;
-    return Math.min(this.pollMs, Math.max(0, Number(row.next) - this.clock()));
+    const next = await outboxRepository.nextDue(this.opts.store.db);
+    if (next === null) return this.pollMs;
+    return Math.min(this.pollMs, Math.max(0, next - this.clock()));
   }
 
   private track(c: Claimed): Promise<void> {
@@ -206,45 +204,26 @@ export class Dispatcher {
     const { store } = this.opts;
     const now = this.clock();
     return store.db.transaction().execute(async (trx) => {
-      let q = trx
-        .selectFrom('outbox')
-        .selectAll()
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .orderBy('next_attempt_at')
-        .limit(limit);
-      if (store.dialect === 'postgres') q = q.forUpdate().skipLocked();
-      const rows = await q.execute();
+      const rows = await outboxRepository.due(trx, store.dialect, now, limit);
       const claimed: Claimed[] = [];
       for (const row of rows) {
         if (row.locked_until !== null) {
-          await trx
-            .insertInto('delivery_attempts')
-            .values({
-              id: randomUUID(),
-              message_id: row.id,
-              attempt: row.attempts,
-              at: now,
-              outcome: 'failed',
-              detail: `abandoned: dispatcher ${row.locked_by ?? '?'} did not finish within its lease (stopped or too slow)`,
-              external_id: null,
-            })
-            .execute();
+          await outboxRepository.recordAttempt(trx, {
+            id: randomUUID(),
+            message_id: row.id,
+            attempt: row.attempts,
+            at: now,
+            outcome: 'failed',
+            detail: `abandoned: dispatcher ${row.locked_by ?? '?'} did not finish within its lease (stopped or too slow)`,
+            external_id: null,
+          });
           if (row.attempts >= this.policy.maxAttempts) {
-            await trx
-              .updateTable('outbox')
-              .set({ status: 'dead', locked_by: null, locked_until: null, last_error: `gave up after ${row.attempts} attempts: the last one was abandoned` })
-              .where('id', '=', row.id)
-              .execute();
+            await outboxRepository.giveUp(trx, row.id, `gave up after ${row.attempts} attempts: the last one was abandoned`);
             continue;
           }
         }
         const attempt = row.attempts + 1;
-        await trx
-          .updateTable('outbox')
-          .set({ attempts: attempt, locked_by: this.workerId, locked_until: now + this.leaseMs, next_attempt_at: now + this.leaseMs })
-          .where('id', '=', row.id)
-          .execute();
+        await outboxRepository.lease(trx, row.id, { attempts: attempt, locked_by: this.workerId, locked_until: now + this.leaseMs, next_attempt_at: now + this.leaseMs });
         claimed.push({ row, attempt });
       }
       return claimed;
@@ -276,41 +255,30 @@ export class Dispatcher {
     const now = this.clock();
     const giveUp = !result.ok && (!result.retryable || attempt >= this.policy.maxAttempts);
     await this.opts.store.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('delivery_attempts')
-        .values({
-          id: randomUUID(),
-          message_id: row.id,
-          attempt,
-          at: now,
-          outcome: result.ok ? 'sent' : 'failed',
-          detail: result.ok ? null : result.reason.slice(0, 2_000),
-          external_id: result.ok ? (result.id ?? null) : null,
-        })
-        .execute();
-      const update = trx
-        .updateTable('outbox')
-        .where('id', '=', row.id)
-        .where('status', '=', 'pending')
-        // Only while the claim is still this one (not taken over after the lease ran out).
-        .where('locked_by', '=', this.workerId)
-        .where('attempts', '=', attempt);
+      await outboxRepository.recordAttempt(trx, {
+        id: randomUUID(),
+        message_id: row.id,
+        attempt,
+        at: now,
+        outcome: result.ok ? 'sent' : 'failed',
+        detail: result.ok ? null : result.reason.slice(0, 2_000),
+        external_id: result.ok ? (result.id ?? null) : null,
+      });
       const unlocked = { locked_by: null, locked_until: null };
-      const outcome = result.ok
-        ? update.set({ ...unlocked, status: 'sent', sent_at: now, last_error: null })
+      const change = result.ok
+        ? { ...unlocked, status: 'sent' as const, sent_at: now, last_error: null }
         : giveUp
-          ? update.set({
+          ? {
               ...unlocked,
-              status: 'dead',
+              status: 'dead' as const,
               last_error: result.retryable ? `gave up after ${attempt} attempts: ${result.reason}` : `not retryable: ${result.reason}`,
-            })
-          : update.set({
+            }
+          : {
               ...unlocked,
               next_attempt_at: now + Math.max(backoffDelay(this.policy, attempt, this.random), result.retryAfterMs ?? 0),
               last_error: result.reason,
-            });
-      const done = await outcome.executeTakeFirst();
-      if (Number(done.numUpdatedRows) === 0) {
+            };
+      if (!(await outboxRepository.settle(trx, row.id, { workerId: this.workerId, attempt }, change))) {
         this.opts.log?.warn({ message: row.id, attempt }, 'notification dispatcher: the claim ran out before the outcome was recorded');
       }
     });

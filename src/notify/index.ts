@@ -3,7 +3,7 @@
  * delivers it over the configured channels, and signed acknowledgement links.
  */
 export * from './channels/index.js';
-export { enqueue, outbox, toDelivery, type DeliveryAttemptRow, type OutboxRow, type OutgoingMessage } from './outbox.js';
+export { enqueue, toDelivery, type OutgoingMessage } from './outbox.js';
 export { backoffDelay, DEFAULT_RETRY, Dispatcher, type DispatcherLog, type DispatcherOptions, type RetryPolicy } from './dispatcher.js';
 export { ACK_LINK_TTL_MS, AckLinks, hashToken, type AckAction, type AckCheck, type AckClaims, type AckRefusal } from './ack-links.js';
 export { NotifyConfigSchema, notifyEnv, type NotifyConfig } from './notify.config.js';

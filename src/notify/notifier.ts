@@ -48,7 +48,7 @@ export class Notifier {
     this.clock = opts.clock ?? Date.now;
   }
 
-  /** The flush hook for `CommandProcessor.withFlushHook` and `CaseProcessor.withFlushHook`. */
+  /** The flush hook for `StreamProcessor.withFlushHook`, of every stream kind. */
   readonly hook: FlushHook = async (trx, rows) => {
     const messages = await this.messagesFor(trx, rows);
     if (messages.length) await enqueue(trx, messages, this.clock());
@@ -99,23 +99,11 @@ export class Notifier {
       for (const h of await orgRepository.holders(trx, role, at, duty)) if (!roleOf.has(h.id)) roleOf.set(h.id, role);
     }
     for (const unit of audience.units) {
-      const held = await trx
-        .selectFrom('positions')
-        .select(['person_id', 'role'])
-        .where('role', 'like', `${unit}/%`)
-        .where('ended_at', 'is', null)
-        .orderBy('role')
-        .execute();
+      const held = await orgRepository.unitPositions(trx, unit);
       for (const h of held) if (!roleOf.has(h.person_id)) roleOf.set(h.person_id, h.role);
     }
     if (!roleOf.size) return [];
-    const people = await trx
-      .selectFrom('people')
-      .select(['id', 'name', 'email', 'phone'])
-      .where('id', 'in', [...roleOf.keys()])
-      .where('active', '=', 1)
-      .orderBy('name')
-      .execute();
+    const people = await orgRepository.contacts(trx, [...roleOf.keys()]);
     return people.map((p) => ({ ...p, role: roleOf.get(p.id) ?? null }));
   }
 

@@ -3,6 +3,7 @@ import type { Plan } from '../plan/plan.js';
 import { roleName } from '../plan/plan.js';
 import type { Store } from '../store/db.js';
 import { orgRepository } from '../store/org.repository.js';
+import { usersRepository } from '../store/users.repository.js';
 import { hashPassword } from './auth/password.js';
 
 /** The demo account name for a role: the role id with `/` replaced by `.` (contract §4). */
@@ -25,9 +26,9 @@ export async function seedDemo(store: Store, plan: Plan, password: string | unde
     for (const role of [...plan.roles].sort()) {
       const username = demoUsername(role);
       usernames.push(username);
-      const existing = await trx.selectFrom('users').select(['id']).where('username', '=', username).executeTakeFirst();
+      const existing = await usersRepository.byUsername(trx, username);
       if (existing) {
-        await trx.updateTable('users').set({ password_hash: hash, disabled: 0 }).where('id', '=', existing.id).execute();
+        await usersRepository.update(trx, existing.id, { password_hash: hash, disabled: 0 });
         continue;
       }
       const personId = crypto.randomUUID();
@@ -46,11 +47,11 @@ export async function seedDemo(store: Store, plan: Plan, password: string | unde
       } else {
         await orgRepository.insertPosition(trx, { id: crypto.randomUUID(), person_id: personId, role, created_at: now });
       }
-      await trx.insertInto('users').values({ id: crypto.randomUUID(), username, password_hash: hash, person_id: personId, is_admin: 0, created_at: now, disabled: 0 }).execute();
+      await usersRepository.insert(trx, { id: crypto.randomUUID(), username, password_hash: hash, person_id: personId, is_admin: 0, created_at: now, disabled: 0 });
     }
-    const admin = await trx.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirst();
-    if (admin) await trx.updateTable('users').set({ password_hash: hash, is_admin: 1, disabled: 0 }).where('id', '=', admin.id).execute();
-    else await trx.insertInto('users').values({ id: crypto.randomUUID(), username: 'admin', password_hash: hash, person_id: null, is_admin: 1, created_at: now, disabled: 0 }).execute();
+    const admin = await usersRepository.byUsername(trx, 'admin');
+    if (admin) await usersRepository.update(trx, admin.id, { password_hash: hash, is_admin: 1, disabled: 0 });
+    else await usersRepository.insert(trx, { id: crypto.randomUUID(), username: 'admin', password_hash: hash, person_id: null, is_admin: 1, created_at: now, disabled: 0 });
     usernames.push('admin');
   });
   return { password: pass, usernames };

@@ -77,7 +77,7 @@ export class PlanRegistry {
     // A plan file already stored (active or not) changes nothing: a version an administrator
     // activated stays active across restarts. A new or edited file becomes a new version.
     const active = await plansRepository.active(db);
-    const known = await db.selectFrom('plan_versions').select('id').where('source', '=', source).executeTakeFirst();
+    const known = await plansRepository.bySource(db, source);
     if (active && known) return this.current();
     const result = await this.validate(planFile, source);
     if (!result.ok) throw new Error(result.errors.map((e) => `${e.file}:${e.line}:${e.col}: ${e.message}`).join('\n'));

@@ -302,6 +302,13 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('risks_alerts').on('risks').columns(['sign_open', 'overdue']).execute();
     },
   },
+  '0007_risk_plan_digest': {
+    async up(db: Kysely<unknown>) {
+      // A matter runs under the plan it was entered under, like an incident; matters entered
+      // before this column existed have none and run under the current plan.
+      await db.schema.alterTable('risks').addColumn('plan_digest', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -23,6 +23,22 @@ export const orgRepository = {
     return db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** The names of people by id; the caller keeps `ids` within parameter limits. */
+  async names(db: Db | Trx, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+    return db.selectFrom('people').select(['id', 'name']).where('id', 'in', [...ids]).execute();
+  },
+
+  /** The active among these people with their contact points, by name (whom a message goes to). */
+  async contacts(db: Db | Trx, ids: readonly string[]): Promise<{ id: string; name: string; email: string | null; phone: string | null }[]> {
+    return db
+      .selectFrom('people')
+      .select(['id', 'name', 'email', 'phone'])
+      .where('id', 'in', [...ids])
+      .where('active', '=', 1)
+      .orderBy('name')
+      .execute();
+  },
+
   async insertPerson(db: Db | Trx, row: PersonRow) {
     await db.insertInto('people').values(row).execute();
   },
@@ -35,6 +51,17 @@ export const orgRepository = {
     let q = db.selectFrom('positions').selectAll();
     if (opts.current) q = q.where('ended_at', 'is', null);
     return q.orderBy('role').execute();
+  },
+
+  /** The current assignments to a unit's positions (roles `unit/…`), by role. */
+  async unitPositions(db: Db | Trx, unit: string): Promise<{ person_id: string; role: string }[]> {
+    return db
+      .selectFrom('positions')
+      .select(['person_id', 'role'])
+      .where('role', 'like', `${unit}/%`)
+      .where('ended_at', 'is', null)
+      .orderBy('role')
+      .execute();
   },
 
   async insertPosition(db: Db | Trx, row: { id: string; person_id: string; role: string; created_at: number }) {

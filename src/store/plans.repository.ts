@@ -14,6 +14,11 @@ export const plansRepository = {
       .execute();
   },
 
+  /** The version stored from exactly this file text, if any. */
+  async bySource(db: Db | Trx, source: string) {
+    return db.selectFrom('plan_versions').select('id').where('source', '=', source).executeTakeFirst();
+  },
+
   async get(db: Db | Trx, id: string) {
     return db.selectFrom('plan_versions').selectAll().where('id', '=', id).executeTakeFirst();
   },

@@ -19,6 +19,12 @@ export const risksRepository = {
     return row ? (JSON.parse(row.state) as RiskState) : undefined;
   },
 
+  /** A matter and the digest of the plan it runs under (null: entered before plans were pinned). */
+  async pinned(db: Db | Trx, id: string): Promise<{ state: RiskState; digest: string | null } | undefined> {
+    const row = await db.selectFrom('risks').select(['state', 'plan_digest']).where('id', '=', id).executeTakeFirst();
+    return row ? { state: JSON.parse(row.state) as RiskState, digest: row.plan_digest } : undefined;
+  },
+
   /** Several by id. */
   async many(db: Db | Trx, ids: readonly string[]): Promise<Map<string, RiskState>> {
     const rows = await byIds(ids, (slice) => db.selectFrom('risks').select('state').where('id', 'in', slice).execute());
@@ -66,7 +72,8 @@ export const risksRepository = {
     return rows.map((r) => JSON.parse(r.state) as RiskState);
   },
 
-  async save(trx: Trx, s: RiskState, isNew: boolean, now: number): Promise<void> {
+  /** `digest`: the plan a new matter is entered under, pinned for its life. */
+  async save(trx: Trx, s: RiskState, isNew: boolean, now: number, digest: string): Promise<void> {
     const row = {
       kind: s.kind,
       unit: s.unit,
@@ -82,7 +89,7 @@ export const risksRepository = {
       version: s.version,
       state: JSON.stringify(s),
     };
-    if (isNew) await trx.insertInto('risks').values({ id: s.id, ...row }).execute();
+    if (isNew) await trx.insertInto('risks').values({ id: s.id, plan_digest: digest, ...row }).execute();
     else await trx.updateTable('risks').set(row).where('id', '=', s.id).execute();
   },
 };

@@ -321,6 +321,8 @@ export interface RisksTable {
   updated_at: number;
   version: number;
   state: string;
+  /** The plan the matter runs under, pinned when it was entered; null for matters entered before plans were pinned. */
+  plan_digest: string | null;
 }
 
 export type EventRow = Selectable<EventsTable>;
@@ -328,3 +330,5 @@ export type NewEventRow = Insertable<EventsTable>;
 export type IncidentRow = Selectable<IncidentsTable>;
 export type PersonRow = Selectable<PeopleTable>;
 export type UserRow = Selectable<UsersTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;

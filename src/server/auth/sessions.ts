@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../store/db.js';
 import { orgRepository } from '../../store/org.repository.js';
 import type { UserRow } from '../../store/schema.js';
+import { sessionsRepository } from '../../store/sessions.repository.js';
 import type { Principal } from './permissions.js';
 
 export const SESSION_COOKIE = 'yingji_session';
@@ -14,28 +15,19 @@ export const sessions = {
   async create(db: Db, userId: string, now: number): Promise<{ token: string; csrf: string }> {
     const token = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
-    await db
-      .insertInto('sessions')
-      .values({ id: sha256(token), user_id: userId, csrf, created_at: now, expires_at: now + SESSION_TTL, revoked_at: null })
-      .execute();
+    await sessionsRepository.insert(db, { id: sha256(token), user_id: userId, csrf, created_at: now, expires_at: now + SESSION_TTL, revoked_at: null });
     return { token, csrf };
   },
 
   async resolve(db: Db, token: string, now: number): Promise<{ user: UserRow; csrf: string; id: string } | null> {
-    const row = await db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .selectAll('users')
-      .select(['sessions.csrf as csrf', 'sessions.id as session_id', 'sessions.expires_at as expires_at', 'sessions.revoked_at as revoked_at'])
-      .where('sessions.id', '=', sha256(token))
-      .executeTakeFirst();
+    const row = await sessionsRepository.withUser(db, sha256(token));
     if (!row || row.revoked_at !== null || Number(row.expires_at) <= now || row.disabled) return null;
     const { csrf, session_id, expires_at: _e, revoked_at: _r, ...user } = row;
     return { user, csrf, id: session_id };
   },
 
   async revoke(db: Db, sessionId: string, now: number): Promise<void> {
-    await db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', sessionId).execute();
+    await sessionsRepository.revoke(db, sessionId, now);
   },
 };
 

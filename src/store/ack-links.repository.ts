@@ -1,0 +1,33 @@
+import type { Db, Trx } from './db.js';
+import type { AckLinksTable } from './schema.js';
+
+/** Queries over acknowledgement links, by the SHA-256 of their token; a used link stays, marked used. */
+export const ackLinksRepository = {
+  async insert(db: Db | Trx, row: AckLinksTable): Promise<void> {
+    await db.insertInto('ack_links').values(row).execute();
+  },
+
+  async byHash(db: Db | Trx, tokenHash: string) {
+    return db.selectFrom('ack_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  },
+
+  /**
+   * Marks a link used in one conditional update, so of two simultaneous uses exactly one
+   * gets the row back; undefined when it is unknown, used already or expired at `now`.
+   */
+  async use(db: Db | Trx, tokenHash: string, now: number) {
+    return db
+      .updateTable('ack_links')
+      .set({ used_at: now })
+      .where('token_hash', '=', tokenHash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+  },
+
+  /** When a link was used and when it expires, to say why a use was refused. */
+  async usage(db: Db | Trx, tokenHash: string) {
+    return db.selectFrom('ack_links').select(['used_at', 'expires_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+  },
+};
