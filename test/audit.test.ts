@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN_FILE } from '../src/plan/plan.loader.js';
-import { CommandProcessor } from '../src/server/command.processor.js';
 import { PlanRegistry } from '../src/server/plan.registry.js';
+import { Sealer } from '../src/server/personal.js';
+import { StreamProcessor } from '../src/server/stream.processor.js';
+import { caseStream, incidentStream } from '../src/server/streams.js';
 import { openStore, type Store } from '../src/store/db.js';
 import { DIALECTS, freshDatabase } from './support/databases.js';
 
@@ -21,7 +23,7 @@ for (const dialect of DIALECTS) {
       store = await openStore(url);
       const plans = new PlanRegistry(store);
       await plans.bootstrap(DEFAULT_PLAN_FILE, null);
-      const processor = new CommandProcessor(store, plans);
+      const processor = new StreamProcessor(store, plans, incidentStream(caseStream({ retentionDays: null, sealer: new Sealer(Buffer.alloc(32)) })));
       const actor = { userId: 'u', username: 'petition-bureau.staff', role: 'petition-bureau/staff', onBehalf: false };
       const opened = await processor.submit(null, { do: 'report', venue: 'residence', headcount: 5, units: ['town-tanggou'], matter: 'm', category: 'claim', behaviors: [] }, actor);
       const id = opened.kind === 'accepted' ? opened.state.id : '';

@@ -6,19 +6,21 @@ import { openStore, type Store } from '../store/db.js';
 import { verifyChain } from '../store/audit.js';
 import { eventsRepository } from '../store/events.repository.js';
 import type { Command } from '../engine/commands.js';
-import { CommandProcessor } from './command.processor.js';
+import { Sealer } from './personal.js';
 import { PlanRegistry } from './plan.registry.js';
+import { StreamProcessor } from './stream.processor.js';
+import { caseStream, incidentStream, type IncidentProcessor } from './streams.js';
 
 const T0 = Date.parse('2026-03-02T09:00:00+08:00');
 const report: Extract<Command, { do: 'report' }> = { do: 'report', venue: 'residence', headcount: 8, units: ['town-tanggou'], matter: '征地补偿款未发放', category: 'claim', behaviors: [] };
 const actor = { userId: 'u1', username: 'petition-bureau.staff', role: 'petition-bureau/staff', onBehalf: false };
 
 for (const dialect of DIALECTS) {
-  describe(`command processor on ${dialect}`, () => {
+  describe(`incident stream processor on ${dialect}`, () => {
     let store: Store;
     let drop: () => Promise<void>;
     let now = T0;
-    let processor: CommandProcessor;
+    let processor: IncidentProcessor;
 
     beforeEach(async () => {
       const db = await freshDatabase(dialect);
@@ -27,7 +29,7 @@ for (const dialect of DIALECTS) {
       const plans = new PlanRegistry(store);
       await plans.bootstrap(DEFAULT_PLAN_FILE, null);
       now = T0;
-      processor = new CommandProcessor(store, plans, () => now);
+      processor = new StreamProcessor(store, plans, incidentStream(caseStream({ retentionDays: null, sealer: new Sealer(Buffer.alloc(32)) })), () => now);
     });
     afterEach(async () => {
       await store.close();

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Plan } from '../plan/plan.js';
-import { formatInstant, zoneOffset } from '../engine/time.js';
+import { countyTime, TIME_FIELDS } from '../engine/county-time.js';
 import type { IncidentState } from '../engine/incident.state.js';
 import { accountability, incidentView } from '../engine/incident.view.js';
 import { refusal } from '../i18n/refusals.js';
@@ -11,18 +11,17 @@ import type { EventRow } from '../store/schema.js';
 import type { Principal, Reader } from './auth/permissions.js';
 import { eventFor, incidentFor } from './auth/visibility.js';
 import type { Batch } from './event.hub.js';
-import type { CaseProcessor } from './case.processor.js';
-import type { CommandProcessor } from './command.processor.js';
 import type { EventHub } from './event.hub.js';
 import type { PlanRegistry } from './plan.registry.js';
-import type { RiskProcessor } from './risk.processor.js';
+import type { CaseProcessor, IncidentProcessor, RiskProcessor } from './streams.js';
 import { ApiError } from './errors.js';
 
-/** What routes need: the store, the plan registry, the command processor and the live hub. */
+/** What routes need: the store, the plan registry, the stream processors and the live hub. */
 export interface Services {
   store: Store;
   plans: PlanRegistry;
-  processor: CommandProcessor;
+  /** Incidents: commands and timers. */
+  processor: IncidentProcessor;
   /** Follow-up cases: commands, timers, personal data. */
   cases: CaseProcessor;
   /** The early-warning register (§6): commands and overdue-review timers. */
@@ -55,12 +54,6 @@ export function requireAdmin(req: FastifyRequest): Principal {
   return p;
 }
 
-/** Formats instants in the county's time zone, with its offset (`+08:00`). */
-export function countyTime(plan: Plan): (ms: number) => string {
-  const tz = plan.org.timezone;
-  return (ms) => formatInstant(ms, zoneOffset(ms, tz));
-}
-
 /** An incident and the plan it runs under. */
 export interface PlannedIncident {
   state: IncidentState;
@@ -85,8 +78,6 @@ export async function presentIncident(db: Db, reader: Reader, state: IncidentSta
   return (await presentIncidents(db, reader, [{ state, plan }]))[0]!;
 }
 export type PresentedIncident = Awaited<ReturnType<typeof presentIncident>>;
-
-const TIME_FIELDS = new Set(['deadline', 'accept_by', 'due', 'since', 'object_by', 'review_by', 'decide_by']);
 
 /**
  * Stored events of one stream as the reader may see them (the visibility policy); `context`

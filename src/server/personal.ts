@@ -1,14 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import { PersonalData } from '../api/cases.js';
 
-/** A petitioner's personal data on a case: optional, the least needed (safeguards 5). */
-export const PersonalData = z.strictObject({
-  name: z.string().trim().max(100).optional(),
-  phone: z.string().trim().max(40).optional(),
-  /** Names of a collective visit's representatives (Art. 20). */
-  representatives: z.array(z.string().trim().min(1).max(100)).max(20).optional(),
-});
-export type PersonalData = z.infer<typeof PersonalData>;
+/** The petitioner's personal data, whose shape the API defines; sealed here. */
+export type { PersonalData };
 
 export const isEmptyPersonal = (p: PersonalData | undefined): boolean => !p || (!p.name && !p.phone && !p.representatives?.length);
 

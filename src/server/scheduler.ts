@@ -1,6 +1,6 @@
 import type { Store } from '../store/db.js';
 import { timersRepository } from '../store/timers.repository.js';
-/** Something whose durable timers the scheduler fires: incidents, cases. */
+/** Something whose durable timers the scheduler fires: the stream processor of each kind. */
 export interface TimerSource {
   fireDueTimers(): Promise<number>;
 }

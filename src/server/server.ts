@@ -2,16 +2,16 @@ import { LogController, type FastifyInstance } from 'fastify';
 import { networkInterfaces } from 'node:os';
 import { notifyService } from '../notify/service.js';
 import { openStore, type Store } from '../store/db.js';
+import { usersRepository } from '../store/users.repository.js';
 import { buildApp } from './app.js';
-import { CaseProcessor } from './case.processor.js';
-import { CommandProcessor } from './command.processor.js';
 import { newKey, Sealer } from './personal.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo.js';
 import { EventHub } from './event.hub.js';
 import { PlanRegistry } from './plan.registry.js';
-import { RiskProcessor } from './risk.processor.js';
 import { Scheduler } from './scheduler.js';
+import { StreamProcessor } from './stream.processor.js';
+import { caseStream, incidentStream, riskStream } from './streams.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -32,12 +32,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const plans = new PlanRegistry(store);
   const plan = await plans.bootstrap(config.plan, null);
   const demo = config.demo ? await seedDemo(store, plan, config.demoPassword, clock()) : null;
-  const users = await store.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const accounts = await usersRepository.count(store.db);
 
-  const processor = new CommandProcessor(store, plans, clock);
   const sealer = new Sealer(config.dataKey ?? (await localDataKey(config.db)));
-  const cases = new CaseProcessor(store, plans, { retentionDays: config.retentionDays, sealer }, clock);
-  const risks = new RiskProcessor(store, plans, clock);
+  const caseKind = caseStream({ retentionDays: config.retentionDays, sealer });
+  const processor = new StreamProcessor(store, plans, incidentStream(caseKind), clock);
+  const cases = new StreamProcessor(store, plans, caseKind, clock);
+  const risks = new StreamProcessor(store, plans, riskStream, clock);
   const hub = new EventHub(store);
   await hub.start();
   // Links in messages point at the public URL, else at the address the server listens on.
@@ -72,7 +73,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url: address,
     publicUrl,
     demo,
-    firstStart: Number(users?.n ?? 0) === 0,
+    firstStart: accounts === 0,
     stop() {
       stopping ??= (async () => {
         await scheduler.stop();
@@ -80,7 +81,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         // Live streams never end by themselves: end them so close() can finish the rest.
         await hub.stop();
         await app.close();
-        await processor.drain();
+        await Promise.all([processor.drain(), cases.drain(), risks.drain()]);
         await store.close();
       })();
       return stopping;

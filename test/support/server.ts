@@ -1,13 +1,12 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { DEFAULT_PLAN_FILE } from '../../src/plan/plan.loader.js';
 import { buildApp } from '../../src/server/app.js';
-import { CaseProcessor } from '../../src/server/case.processor.js';
-import { CommandProcessor } from '../../src/server/command.processor.js';
 import { Sealer } from '../../src/server/personal.js';
 import { seedDemo } from '../../src/server/demo.js';
 import { EventHub } from '../../src/server/event.hub.js';
 import { PlanRegistry } from '../../src/server/plan.registry.js';
-import { RiskProcessor } from '../../src/server/risk.processor.js';
+import { StreamProcessor } from '../../src/server/stream.processor.js';
+import { caseStream, incidentStream, riskStream, type CaseProcessor, type IncidentProcessor, type RiskProcessor } from '../../src/server/streams.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { NotifyConfigSchema } from '../../src/notify/notify.config.js';
 import { notifyService, type NotifyService } from '../../src/notify/service.js';
@@ -27,7 +26,7 @@ export interface TestApp {
   app: FastifyInstance;
   store: Store;
   plans: PlanRegistry;
-  processor: CommandProcessor;
+  processor: IncidentProcessor;
   cases: CaseProcessor;
   /** The early-warning register (§6). */
   risks: RiskProcessor;
@@ -50,9 +49,10 @@ export async function testApp(dialect: 'sqlite' | 'postgres', start = Date.parse
   const plans = new PlanRegistry(store);
   const plan = await plans.bootstrap(opts.planFile ?? DEFAULT_PLAN_FILE, null);
   await seedDemo(store, plan, DEMO_PASSWORD, now());
-  const processor = new CommandProcessor(store, plans, now);
-  const cases = new CaseProcessor(store, plans, { retentionDays: RETENTION_DAYS, sealer: new Sealer(TEST_DATA_KEY) }, now);
-  const risks = new RiskProcessor(store, plans, now);
+  const caseKind = caseStream({ retentionDays: RETENTION_DAYS, sealer: new Sealer(TEST_DATA_KEY) });
+  const processor = new StreamProcessor(store, plans, incidentStream(caseKind), now);
+  const cases = new StreamProcessor(store, plans, caseKind, now);
+  const risks = new StreamProcessor(store, plans, riskStream, now);
   const hub = new EventHub(store);
   await hub.start();
   const config = NotifyConfigSchema.parse({ linkKey: TEST_LINK_KEY, publicUrl: TEST_PUBLIC_URL, retry: { baseMs: 1000 }, ...opts.notify });

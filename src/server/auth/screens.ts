@@ -1,3 +1,4 @@
+import type { Screens } from '../../api/auth.js';
 import type { Plan } from '../../plan/plan.js';
 import { COMMAND_RULES, mayReadReports, type Reader } from './permissions.js';
 import { screeningUnits, usesRegister } from './risk.access.js';
@@ -22,16 +23,7 @@ import { screeningUnits, usesRegister } from './risk.access.js';
  *
  * An administrator may act in any role, so every screen is offered; `my` still needs a role.
  */
-export interface Screens {
-  report: boolean;
-  approvals: boolean;
-  register: boolean;
-  reports: boolean;
-  cases: boolean;
-  my: boolean;
-  admin: boolean;
-  drills: boolean;
-}
+export type { Screens };
 
 /** What the screens depend on besides the plan: facts read from the database. */
 export interface ScreenFacts {

@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { LIMITS, ShortText } from '../../engine/limits.js';
+import { attachmentsRepository } from '../../store/attachments.repository.js';
 import { mayIssue } from '../auth/permissions.js';
-import type { Actor } from '../command.processor.js';
+import type { Actor } from '../stream.processor.js';
 import { presentIncident, principal, type Services } from '../context.js';
 import { refusal, type Refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
@@ -51,10 +52,17 @@ export function attachmentRoutes(app: FastifyInstance, s: Services): void {
       if (outcome.kind === 'rejected') throw new ApiError('rejected', refusal(`rejection.${outcome.rejection.code}`), { reason: outcome.rejection.code });
       // The record is written; now the file. A crash in between leaves a reference whose
       // hash shows the file missing, never a file without a record.
-      await s.store.db
-        .insertInto('attachments')
-        .values({ id, incident_id: req.params.id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length, content: bytes.toString('base64'), created_at: s.clock(), created_by: p.username })
-        .execute();
+      await attachmentsRepository.insert(s.store.db, {
+        id,
+        incident_id: req.params.id,
+        sha256,
+        name: req.query.name,
+        media_type: mediaType,
+        size: bytes.length,
+        content: bytes.toString('base64'),
+        created_at: s.clock(),
+        created_by: p.username,
+      });
       reply.code(201);
       return { attachment: { id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length }, incident: await presentIncident(s.store.db, p, outcome.state, outcome.plan) };
     },
@@ -62,7 +70,7 @@ export function attachmentRoutes(app: FastifyInstance, s: Services): void {
 
   r.get('/api/attachments/:id', { schema: { params: z.object({ id: z.string().min(1).max(100) }), tags: ['incidents'], summary: 'An evidence file; X-Content-SHA256 carries its hash' }, config: { read: 'incident' } }, async (req, reply) => {
     principal(req);
-    const row = await s.store.db.selectFrom('attachments').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+    const row = await attachmentsRepository.get(s.store.db, req.params.id);
     if (!row) throw notFound(`attachment ${req.params.id}`);
     reply
       .header('content-type', row.media_type)

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type {} from '@fastify/cookie';
-import { z } from 'zod';
+import { Login, type Me } from '../../api/auth.js';
 import { refusal } from '../../i18n/refusals.js';
 import { DeviceTokens, DEVICE_COOKIE, DEVICE_TTL } from '../auth/device.js';
 import { SignInGuard } from '../auth/limiter.js';
@@ -9,6 +9,7 @@ import { dummyHash, verifyPassword } from '../auth/password.js';
 import { unitOf } from '../../plan/plan.js';
 import { casesRepository } from '../../store/cases.repository.js';
 import { risksRepository } from '../../store/risks.repository.js';
+import { usersRepository } from '../../store/users.repository.js';
 import { maySee } from '../auth/case.access.js';
 import type { Principal } from '../auth/permissions.js';
 import { screensFor, type ScreenFacts } from '../auth/screens.js';
@@ -16,7 +17,6 @@ import { principalOf, sessions, SESSION_COOKIE, SESSION_TTL } from '../auth/sess
 import { principal, type Services } from '../context.js';
 import { ApiError } from '../errors.js';
 
-const Login = z.strictObject({ username: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
 
 /**
  * Sign-in, sign-out and the signed-in user. Failed sign-ins slow the guesser down (see
@@ -41,7 +41,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     let outcome: 'ok' | 'failed' | 'error' = 'error';
     let user;
     try {
-      user = await s.store.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+      user = await usersRepository.byUsername(s.store.db, username);
       // Unknown and disabled names check a password too, so every refusal takes as long.
       const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
       outcome = user && !user.disabled && ok ? 'ok' : 'failed';
@@ -96,7 +96,7 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     const plan = await s.plans.current();
     const designations = Object.entries(plan.designations).filter(([, a]) => a.includes(p.roles)).map(([name]) => name);
     const can = screensFor(p, plan, await facts(p));
-    return { username: p.username, admin: p.admin, roles: p.roles, designations, can, csrf_token: req.csrfToken };
+    return { username: p.username, admin: p.admin, roles: p.roles, designations, can, csrf_token: req.csrfToken } satisfies Me;
   });
 }
 

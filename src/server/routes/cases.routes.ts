@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CASE_COMMAND_SHAPES, CaseCommand } from '../../engine/case.commands.js';
+import { CaseCommand, RegisterBody } from '../../api/cases.js';
 import { decideCase, headOf } from '../../engine/case.decider.js';
 import type { CaseState } from '../../engine/case.state.js';
 import { caseView } from '../../engine/case.view.js';
+import { countyTime } from '../../engine/county-time.js';
 import type { Plan } from '../../plan/plan.js';
 import { handlerName } from '../../i18n/describe.js';
 import { casesRepository } from '../../store/cases.repository.js';
@@ -12,15 +13,14 @@ import { eventsRepository } from '../../store/events.repository.js';
 import { actingRole, isHandler, mayIssueCase, maySee } from '../auth/case.access.js';
 import type { Principal, Reader } from '../auth/permissions.js';
 import { caseFor } from '../auth/visibility.js';
-import type { CaseOutcome } from '../case.processor.js';
-import { countyTime, presentEvents, principal, type Services } from '../context.js';
+import { presentEvents, principal, type Services } from '../context.js';
 import { refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
-import { PersonalData } from '../personal.js';
+import { readPersonal, type CaseStream } from '../streams.js';
+import { runCommand, type CommandRoute } from './stream.command.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 /** A walk-in registration: the `register` command plus optional personal data (sealed at rest). */
-const RegisterBody = z.strictObject({ do: z.literal('register').optional(), ...CASE_COMMAND_SHAPES.register, personal: PersonalData.optional() });
 
 /**
  * The case as the API shows it to a reader who may see it (the visibility policy): the tracking
@@ -74,24 +74,16 @@ function allowedCommands(p: Principal, st: CaseState, plan: Plan, now: number): 
 export function caseRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  const run = (p: Principal, caseId: string | null, command: CaseCommand, personal?: PersonalData) =>
-    s.cases.submit(
-      caseId,
-      command,
-      (st, plan) => {
-        const ok = mayIssueCase(p, command, st, plan);
-        if (!ok.ok) return { forbidden: ok.reason };
-        return { userId: p.userId, username: p.username, role: actingRole(p, st), onBehalf: false };
-      },
-      personal,
-    );
-
-  const answer = (p: Principal, o: CaseOutcome, opts: { registered?: boolean } = {}) => {
-    if (o.kind === 'not_found') throw notFound('case');
-    if (o.kind === 'forbidden') throw new ApiError('forbidden', o.reason);
-    if (o.kind === 'rejected') throw new ApiError('rejected', refusal(`case.rejection.${o.rejection.code}`), { reason: o.rejection.code });
-    return presentCase(p, o.state, o.plan, s.clock(), opts);
-  };
+  /** Commands on cases, acting in the principal's role on the case; `registered` shows the new tracking code. */
+  const cases = (p: Principal, opts: { registered?: boolean } = {}): CommandRoute<CaseStream, ReturnType<typeof presentCase>> => ({
+    what: 'case',
+    permit: (command, st, plan) => {
+      const ok = mayIssueCase(p, command, st, plan);
+      return ok.ok ? { ok: true, role: actingRole(p, st) } : ok;
+    },
+    refusal: (rejection) => refusal(`case.rejection.${rejection.code}`),
+    present: (st, plan) => presentCase(p, st, plan, s.clock(), opts),
+  });
 
   /** Loads a case the principal may see; an invisible case is "not found", so its existence does not leak. */
   const load = async (p: Principal, id: string) => {
@@ -128,7 +120,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
   r.post('/api/cases', { schema: { body: RegisterBody, tags: ['cases'], summary: 'Register a walk-in visit as a case' } }, async (req, reply) => {
     const p = principal(req);
     const { personal, ...rest } = req.body;
-    const view = answer(p, await run(p, null, { ...rest, do: 'register' } as CaseCommand, personal), { registered: true });
+    const view = await runCommand(s.cases, cases(p, { registered: true }), p, null, { ...rest, do: 'register' } as CaseCommand, personal);
     reply.code(201);
     return view;
   });
@@ -153,7 +145,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
       const command = req.body as CaseCommand;
       if (command.do === 'register') throw new ApiError('bad_request', refusal('input.use_register'));
       await load(p, req.params.id);
-      return answer(p, await run(p, req.params.id, command));
+      return runCommand(s.cases, cases(p), p, req.params.id, command);
     },
   );
 
@@ -167,7 +159,7 @@ export function caseRoutes(app: FastifyInstance, s: Services): void {
       const p = principal(req);
       const { st } = await load(p, req.params.id);
       if (!isHandler(p, st)) throw new ApiError('forbidden', refusal('forbidden.case.personal'));
-      const data = await s.cases.readPersonal(st.id, { userId: p.userId, username: p.username, role: actingRole(p, st), onBehalf: false }, req.query.purpose);
+      const data = await readPersonal(s.cases, st.id, { userId: p.userId, username: p.username, role: actingRole(p, st), onBehalf: false }, req.query.purpose);
       if (!data) throw new ApiError('not_found', refusal(st.personalErasedAt !== null ? 'case.personal_erased' : 'case.personal_none'), { erased: st.personalErasedAt !== null });
       return data;
     },

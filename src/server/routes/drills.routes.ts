@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { LIMITS, ShortText } from '../../engine/limits.js';
+import { countyTime } from '../../engine/county-time.js';
+import { DrillDownloadQuery, DrillRunBody, DrillSaveBody } from '../../api/drills.js';
 import { drillJson } from '../../drill/drill.report.js';
 import { complianceSummary, drillTimeline } from '../../drill/drill.review.js';
 import { runDrill } from '../../drill/drill.runner.js';
@@ -14,10 +15,11 @@ import { parseScenario, type Scenario } from '../../drill/scenario.js';
 import { formatInstant } from '../../engine/time.js';
 import { DAY } from '../../plan/duration.js';
 import type { Plan } from '../../plan/plan.js';
+import { drillsRepository } from '../../store/drills.repository.js';
 import type { DrillReportsTable } from '../../store/schema.js';
 import type { Reader } from '../auth/permissions.js';
 import { withhold, withheldMatters } from '../auth/visibility.js';
-import { countyTime, principal, type Services } from '../context.js';
+import { principal, type Services } from '../context.js';
 import { refusal, say } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
 
@@ -27,18 +29,9 @@ export const SCENARIO_DIR = fileURLToPath(new URL('../../../scenarios/', import.
 /** Longest virtual span a drill may cover through the API: a rehearsal, not a batch job. */
 const MAX_SPAN = 31 * DAY;
 
-const Bundled = z.strictObject({ scenario: ShortText.min(1).describe('file name of a bundled scenario, e.g. crowd-grows-at-residence.yaml') });
-const Uploaded = z.strictObject({
-  source: z.string().min(1).max(LIMITS.yaml).describe('scenario YAML (contract §3)'),
-  name: ShortText.min(1).optional().describe('file name used in located errors'),
-});
-const RunBody = z.union([Bundled, Uploaded]);
-const Digest = z.string().regex(/^sha256:[0-9a-f]{64}$/).describe('the plan digest the drill was seen with; saving refuses when the active plan has changed since');
-const SaveBody = z.union([Bundled.extend({ plan_digest: Digest.optional() }), Uploaded.extend({ plan_digest: Digest.optional() })]);
 const IdParams = z.object({ id: z.string().min(1).max(100) });
-const DownloadQuery = z.object({ format: z.enum(['json', 'text']).default('json'), lang: z.enum(['zh', 'en']).default('zh') });
 
-type RunInput = z.infer<typeof RunBody>;
+type RunInput = z.infer<typeof DrillRunBody>;
 /** What POST /api/drills answers, and what a saved report keeps. */
 export type DrillResult = ReturnType<typeof drillResult>['body'];
 
@@ -138,13 +131,13 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     return readFileSync(join(SCENARIO_DIR, file), 'utf8');
   });
 
-  r.post('/api/drills', { schema: { body: RunBody, tags: ['drills'], summary: 'Run a bundled or uploaded scenario against the active plan on a virtual clock; nothing is recorded' } }, async (req) => {
+  r.post('/api/drills', { schema: { body: DrillRunBody, tags: ['drills'], summary: 'Run a bundled or uploaded scenario against the active plan on a virtual clock; nothing is recorded' } }, async (req) => {
     const p = principal(req);
     const done = await runInput(req.body);
     return redact(done.body, secretsOf(p, done.plan, done.body));
   });
 
-  r.post('/api/drills/reports', { schema: { body: SaveBody, tags: ['drills'], summary: 'Run a scenario again and save its report (a rehearsal, never counted in accountability)' } }, async (req, reply) => {
+  r.post('/api/drills/reports', { schema: { body: DrillSaveBody, tags: ['drills'], summary: 'Run a scenario again and save its report (a rehearsal, never counted in accountability)' } }, async (req, reply) => {
     const p = principal(req);
     const { plan_digest: seen, ...input } = req.body;
     const done = await runInput(input);
@@ -167,7 +160,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
       created_at: s.clock(),
       created_by: p.username,
     };
-    await s.store.db.insertInto('drill_reports').values(row).execute();
+    await drillsRepository.saveReport(s.store.db, row);
     reply.code(201);
     return redact(present(row, countyTime(done.plan)), secretsOf(p, done.plan, done.body));
   });
@@ -176,7 +169,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     const p = principal(req);
     const plan = await s.plans.current();
     const t = countyTime(plan);
-    const rows = await s.store.db.selectFrom('drill_reports').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(200).execute();
+    const rows = await drillsRepository.reports(s.store.db, 200);
     return rows.map((row) => {
       const report = JSON.parse(row.report) as DrillResult;
       return redact(present(row, t), secretsOf(p, plan, report));
@@ -194,7 +187,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
 
   r.get(
     '/api/drills/reports/:id/download',
-    { config: { read: 'drill' }, schema: { params: IdParams, querystring: DownloadQuery, tags: ['drills'], summary: 'Download a saved drill report: JSON (format=json) or the readable text (format=text, lang=zh|en)' } },
+    { config: { read: 'drill' }, schema: { params: IdParams, querystring: DrillDownloadQuery, tags: ['drills'], summary: 'Download a saved drill report: JSON (format=json) or the readable text (format=text, lang=zh|en)' } },
     async (req, reply) => {
       const p = principal(req);
       const row = await reportRow(req.params.id);
@@ -211,7 +204,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
   );
 
   async function reportRow(id: string) {
-    const row = await s.store.db.selectFrom('drill_reports').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await drillsRepository.report(s.store.db, id);
     if (!row) throw notFound(`drill report ${id}`);
     return row;
   }

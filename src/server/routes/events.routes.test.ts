@@ -3,20 +3,32 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/support/databases.js';
 import { Client, reportBody, testApp, type TestApp } from '../../../test/support/server.js';
 
-/** Opens the live stream with a Last-Event-ID and reads it until `until` holds of what arrived. */
-async function stream(base: string, cookie: string, lastEventId: string, until: (text: string) => boolean): Promise<string> {
+/** Opens the live stream with a Last-Event-ID; `until` reads on until a condition holds of all that arrived. */
+async function openStream(base: string, cookie: string, lastEventId: string) {
   const ac = new AbortController();
   const res = await fetch(`${base}/api/events/stream`, { headers: { cookie, 'last-event-id': lastEventId }, signal: ac.signal });
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
-  while (!until(text)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  ac.abort();
+  return {
+    async until(holds: (text: string) => boolean): Promise<string> {
+      while (!holds(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      return text;
+    },
+    close: () => ac.abort(),
+  };
+}
+
+/** Reads the live stream from a Last-Event-ID until `until` holds of what arrived. */
+async function stream(base: string, cookie: string, lastEventId: string, until: (text: string) => boolean): Promise<string> {
+  const s = await openStream(base, cookie, lastEventId);
+  const text = await s.until(until);
+  s.close();
   return text;
 }
 
@@ -37,10 +49,12 @@ for (const dialect of DIALECTS) {
     it('tells a client further along than the log (a restored backup) to start over, then streams on', async () => {
       await staff.post('/api/incidents', reportBody());
       const head = Number((await staff.get('/api/events')).json().at(-1).seq);
-      const reading = stream(base, staff.session, String(head + 500), (text) => /^id: \d+$/m.test(text.split('event: reset')[1] ?? ''));
-      // A new incident arrives after the reset, with the next sequence number (live or from the backlog, whichever comes first).
+      const live = await openStream(base, staff.session, String(head + 500));
+      await live.until((text) => text.includes('event: reset'));
+      // A new incident arrives after the reset, with the next sequence number.
       await staff.post('/api/incidents', reportBody({ venue: 'venue-1' }));
-      const text = await reading;
+      const text = await live.until((text) => /^id: \d+$/m.test(text.split('event: reset')[1] ?? ''));
+      live.close();
       expect(text).toContain(`event: reset\ndata: {"head":${head}}`);
       const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
       expect(ids.length).toBeGreaterThan(0);

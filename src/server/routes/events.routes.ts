@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { eventsRepository } from '../../store/events.repository.js';
 import { presentFeed, principal, type Services } from '../context.js';
-import { readBatch, type Batch } from '../event.hub.js';
+import { readBatch, type Batch, type Frame } from '../event.hub.js';
 
 /** The event log: a page after a sequence number, and the live stream (Server-Sent Events). */
 export function eventRoutes(app: FastifyInstance, s: Services): void {
@@ -71,21 +71,29 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
       res.write('retry: 2000\n\n');
       if (reset) res.write(`event: reset\ndata: ${JSON.stringify({ head })}\n\n`);
 
-      // Live rows that arrive while the backlog is read wait in `buffer`; nothing is sent twice.
+      // Live events are rendered once for everyone who reads them alike (same plan, same
+      // roles); live frames that arrive while the backlog is read wait in `buffer`. Nothing is
+      // sent twice: each frame goes out only past `sent`.
+      const render = (batch: Batch): Frame[] => presentFeed(p, plan, batch).map((e) => ({ seq: e.seq, text: `id: ${e.seq}\ndata: ${JSON.stringify(e.event)}\n\n` }));
       let backlogDone = false;
-      const buffer: Batch[] = [];
-      const write = (batch: Batch) => {
-        const fresh = { rows: batch.rows.filter((row) => Number(row.seq) > sent), risks: batch.risks };
-        if (!fresh.rows.length) return;
-        sent = Number(fresh.rows.at(-1)!.seq);
+      const buffer: (readonly Frame[])[] = [];
+      const write = (frames: readonly Frame[]) => {
         let out = '';
-        for (const e of presentFeed(p, plan, fresh)) out += `id: ${e.seq}\ndata: ${JSON.stringify(e.event)}\n\n`;
+        for (const f of frames) if (f.seq > sent) out += f.text;
+        if (frames.length) sent = Math.max(sent, frames.at(-1)!.seq);
         if (out) res.write(out);
       };
-      const unsubscribe = s.hub.subscribe((batch) => (backlogDone ? write(batch) : buffer.push(batch)));
-      const heartbeat = setInterval(() => res.write(`: heartbeat ${Date.now()}\n\n`), s.heartbeatMs);
+      const audience = `${plan.digest}\u0000${p.admin ? 1 : 0}\u0000${[...p.roles].sort().join('\u0001')}`;
+      const unsubscribe = s.hub.subscribe(audience, render, (frames) => (backlogDone ? write(frames) : buffer.push(frames)));
+      // Connections that opened together (a restart, a network back) do not beat together.
+      const beat = () => res.write(`: heartbeat ${Date.now()}\n\n`);
+      let heartbeat: NodeJS.Timeout = setTimeout(() => {
+        beat();
+        heartbeat = setInterval(beat, s.heartbeatMs);
+      }, Math.ceil(Math.random() * s.heartbeatMs));
       const untrack = s.hub.track(() => res.end());
       const close = () => {
+        clearTimeout(heartbeat);
         clearInterval(heartbeat);
         unsubscribe();
         untrack();
@@ -95,11 +103,14 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
         for (;;) {
           const batch = await readBatch(s.store, sent, 1000);
           if (!batch.rows.length) break;
-          write(batch);
+          const frames = render(batch);
+          write(frames);
+          // A page the reader may see nothing of still moves the cursor on.
+          sent = Math.max(sent, Number(batch.rows.at(-1)!.seq));
         }
       } finally {
         backlogDone = true;
-        for (const batch of buffer.splice(0)) write(batch);
+        for (const frames of buffer.splice(0)) write(frames);
       }
     },
   );

@@ -1,16 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { countyTime } from '../../engine/county-time.js';
 import { roleName } from '../../plan/plan.js';
 import { AckLinks, type AckClaims, type AckRefusal } from '../../notify/ack-links.js';
 import type { NotificationBody } from '../../notify/channels/channel.js';
-import { outbox, type DeliveryAttemptRow, type OutboxRow } from '../../notify/outbox.js';
 import { refusal, type Refusal } from '../../i18n/refusals.js';
 import { incidentsRepository } from '../../store/incidents.repository.js';
+import { orgRepository } from '../../store/org.repository.js';
+import { outboxRepository } from '../../store/outbox.repository.js';
+import type { DeliveryAttemptRow, OutboxRow } from '../../store/schema.js';
+import { usersRepository } from '../../store/users.repository.js';
 import { FailureLimiter } from '../auth/limiter.js';
 import { withhold, withheldMatters } from '../auth/visibility.js';
-import type { Actor } from '../command.processor.js';
-import { countyTime, presentIncident, principal, requireAdmin, type Services } from '../context.js';
+import type { Actor } from '../stream.processor.js';
+import { presentIncident, principal, requireAdmin, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -36,15 +40,12 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
   // Wrong tokens are what guessing produces: 30 a minute from one address, then a pause.
   const limiter = new FailureLimiter(30, 60_000, s.clock);
 
-  const personOf = async (userId: string) =>
-    (await s.store.db.selectFrom('users').select('person_id').where('id', '=', userId).executeTakeFirst())?.person_id ?? null;
-
   const attemptsOf = async (rows: readonly OutboxRow[]): Promise<Map<string, DeliveryAttemptRow[]>> => {
     const by = new Map<string, DeliveryAttemptRow[]>();
     for (let i = 0; i < rows.length; i += 200) {
       const ids = rows.slice(i, i + 200).map((m) => m.id);
       if (!ids.length) continue;
-      const found = await s.store.db.selectFrom('delivery_attempts').selectAll().where('message_id', 'in', ids).orderBy('at').orderBy('attempt').execute();
+      const found = await outboxRepository.attemptsOfMessages(s.store.db, ids);
       for (const a of found) by.set(a.message_id, [...(by.get(a.message_id) ?? []), a]);
     }
     return by;
@@ -77,17 +78,17 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
   const namesOf = async (rows: readonly OutboxRow[]): Promise<Map<string, string>> => {
     const ids = [...new Set(rows.map((m) => m.recipient))].slice(0, 1000);
     if (!ids.length) return new Map();
-    const people = await s.store.db.selectFrom('people').select(['id', 'name']).where('id', 'in', ids).execute();
+    const people = await orgRepository.names(s.store.db, ids);
     return new Map(people.map((p) => [p.id, p.name]));
   };
 
   r.get('/api/my/inbox', { config: { read: 'self' }, schema: { tags: ['notifications'], summary: 'My in-app notifications, newest first' } }, async (req) => {
     const p = principal(req);
-    const personId = await personOf(p.userId);
+    const personId = await usersRepository.personOf(s.store.db, p.userId);
     if (!personId) return [];
     const plan = await s.plans.current();
     const t = countyTime(plan);
-    const rows = await outbox.inbox(s.store.db, personId);
+    const rows = await outboxRepository.inbox(s.store.db, personId);
     // Texts written before accusations were kept out of messages are withheld here too.
     const incidents = await incidentsRepository.many(s.store.db, rows.filter((m) => m.source_stream === 'incident' && m.source_id).map((m) => m.source_id!));
     const secrets = withheldMatters(p, plan, [...incidents.values()].map((i) => i.state));
@@ -106,7 +107,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
       if (!row) throw notFound(`incident ${req.params.id}`);
       const plan = await s.plans.byDigest(row.digest);
       const t = countyTime(plan);
-      const rows = await outbox.bySource(s.store.db, 'incident', req.params.id);
+      const rows = await outboxRepository.bySource(s.store.db, 'incident', req.params.id);
       const [attempts, names] = await Promise.all([attemptsOf(rows), namesOf(rows)]);
       const secrets = withheldMatters(p, plan, [row.state]);
       return rows.map((m) => present(m, t, attempts.get(m.id) ?? [], names, p.admin, secrets));
@@ -116,7 +117,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
   r.get('/api/admin/dead-letters', { config: { read: 'admin' }, schema: { tags: ['notifications'], summary: 'Notifications given up after their last attempt (administrators)' } }, async (req) => {
     requireAdmin(req);
     const t = countyTime(await s.plans.current());
-    const rows = await outbox.dead(s.store.db, 200);
+    const rows = await outboxRepository.dead(s.store.db, 200);
     const [attempts, names] = await Promise.all([attemptsOf(rows), namesOf(rows)]);
     return rows.map((m) => present(m, t, attempts.get(m.id) ?? [], names, true));
   });
@@ -126,7 +127,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
     { schema: { params: IdParams, tags: ['notifications'], summary: 'Deliver a dead notification again, from a fresh set of attempts (administrators)' } },
     async (req) => {
       requireAdmin(req);
-      const found = await outbox.get(s.store.db, req.params.id);
+      const found = await outboxRepository.get(s.store.db, req.params.id);
       if (!found) throw notFound(`notification ${req.params.id}`);
       if (!(await s.notify.dispatcher.retry(req.params.id))) throw new ApiError('conflict', `notification ${req.params.id} is ${found.status}, not dead`);
       return { id: req.params.id, status: 'pending' };
@@ -158,7 +159,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
     if (!row) throw notFound('incident');
     const plan = await s.plans.byDigest(row.digest);
     const t = countyTime(plan);
-    const person = await s.store.db.selectFrom('people').select(['name']).where('id', '=', claims.personId).executeTakeFirst();
+    const person = await orgRepository.person(s.store.db, claims.personId);
     // The holder of the link reads as the one role it was sent to.
     const reader = { admin: false, roles: [claims.role] };
     const view = await presentIncident(s.store.db, reader, row.state, plan);
@@ -185,7 +186,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
     { schema: { params: TokenParams, tags: ['notifications'], summary: 'Use an acknowledgement link: acknowledge the summons or check in, as the person it was sent to', security: [] } },
     async (req, reply) => {
       const { links, claims } = await check(req, reply, req.params.token);
-      const user = await s.store.db.selectFrom('users').select(['id', 'username']).where('person_id', '=', claims.personId).where('disabled', '=', 0).executeTakeFirst();
+      const user = await usersRepository.enabledOfPerson(s.store.db, claims.personId);
       const got: { refusal: AckRefusal | null; next: { token: string; expiresAt: number } | null } = { refusal: null, next: null };
       const outcome = await s.processor.submit(claims.incidentId, { do: claims.action, role: claims.role }, async (_state, _plan, trx): Promise<Actor | { forbidden: Refusal }> => {
         // Used up in the command's transaction: if the command fails, the link stays unused.
@@ -194,7 +195,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
           got.refusal = redeemed.reason;
           return { forbidden: REFUSALS[redeemed.reason].message };
         }
-        const person = await trx.selectFrom('people').select('active').where('id', '=', claims.personId).executeTakeFirst();
+        const person = await orgRepository.person(trx, claims.personId);
         if (person?.active !== 1) return { forbidden: refusal('forbidden.link_inactive') };
         // After acknowledging, the same person checks in on arrival with a fresh link.
         if (claims.action === 'ack') got.next = await links.create(trx, { ...claims, action: 'arrive' });

@@ -2,32 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { LIMITS, nonEmpty, RoleId, ShortId, ShortText, Slug, UnitId, uniqueList } from '../../engine/limits.js';
+import { countyTime } from '../../engine/county-time.js';
+import { LIMITS, ShortId, Slug } from '../../engine/limits.js';
+import { Instant, PERSON, PersonBody, PersonPatch, PositionBody, ShiftBody, UnitBody, UnitPatch, VenueBody, VenuePatch } from '../../api/org.js';
 import { loadPlanText } from '../../plan/plan.loader.js';
-import { OrganizationSchema, UnitKind, type OrganizationFile } from '../../plan/plan.schema.js';
+import { OrganizationSchema, type OrganizationFile } from '../../plan/plan.schema.js';
+import { refusal } from '../../i18n/refusals.js';
 import { parseInstant } from '../../engine/time.js';
 import { orgRepository } from '../../store/org.repository.js';
 import { plansRepository } from '../../store/plans.repository.js';
 import type { Trx } from '../../store/db.js';
-import { countyTime, principal, requireAdmin, type Services } from '../context.js';
+import { principal, requireAdmin, type Services } from '../context.js';
 import { restoreCell, toCsv } from '../csv.js';
 import { ApiError, notFound } from '../errors.js';
 
 const Id = Slug;
-const Role = RoleId;
-/** A display name in both languages (bounded: it is kept in every revision). */
-const Label = z.strictObject({ zh: ShortText.min(1), en: ShortText.min(1) });
-const UnitBody = z.strictObject({ id: UnitId, kind: UnitKind, name: Label, positions: uniqueList(Id).optional(), in_charge: Role.optional() });
-const UnitPatch = nonEmpty(UnitBody.omit({ id: true, kind: true }).partial());
-const VenueBody = z.strictObject({ id: Id, kind: z.enum(['residence', 'activity']), name: Label, address: ShortText.optional() });
-const VenuePatch = nonEmpty(VenueBody.omit({ id: true }).partial());
-/** Bounds of a person's fields, for the JSON API and the CSV import alike. */
-const PERSON = { name: 100, phone: 40, email: 200 } as const;
-const PersonBody = z.strictObject({ name: z.string().min(1).max(PERSON.name), unit_id: UnitId, phone: z.string().max(PERSON.phone).nullable().optional(), email: z.string().max(PERSON.email).nullable().optional() });
-const PersonPatch = nonEmpty(PersonBody.partial().extend({ active: z.boolean().optional() }));
-const PositionBody = z.strictObject({ person_id: ShortId, role: Role });
-const Instant = z.string().max(40).refine((s) => parseInstant(s) !== null, { message: 'expected an ISO 8601 time with offset' });
-const ShiftBody = z.strictObject({ role: Role, person_id: ShortId, starts_at: Instant, ends_at: Instant });
 
 /**
  * The organization: units and venues (revisions of one document, checked against the active
@@ -112,7 +101,7 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
   r.post('/api/org/people', { schema: { body: PersonBody, tags: ['organization'], summary: 'Add a person' } }, async (req, reply) => {
     requireAdmin(req);
     const plan = await s.plans.current();
-    if (!plan.units.has(req.body.unit_id)) throw new ApiError('bad_request', `unknown unit "${req.body.unit_id}"`);
+    if (!plan.units.has(req.body.unit_id)) throw new ApiError('bad_request', refusal('input.unknown_unit', { id: req.body.unit_id }));
     const row = { id: crypto.randomUUID(), name: req.body.name, unit_id: req.body.unit_id, phone: req.body.phone ?? null, email: req.body.email ?? null, active: 1, created_at: s.clock() };
     await orgRepository.insertPerson(db, row);
     reply.code(201);
@@ -136,8 +125,8 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
 
   r.post('/api/org/positions', { schema: { body: PositionBody, tags: ['organization'], summary: 'Assign a person to a role' } }, async (req, reply) => {
     requireAdmin(req);
-    if (!(await roleExists(req.body.role))) throw new ApiError('bad_request', `unknown role "${req.body.role}"`);
-    if (!(await personExists(req.body.person_id))) throw new ApiError('bad_request', `unknown person "${req.body.person_id}"`);
+    if (!(await roleExists(req.body.role))) throw new ApiError('bad_request', refusal('input.unknown_role', { id: req.body.role }));
+    if (!(await personExists(req.body.person_id))) throw new ApiError('bad_request', refusal('input.unknown_person', { id: req.body.person_id }));
     const row = { id: crypto.randomUUID(), person_id: req.body.person_id, role: req.body.role, created_at: s.clock() };
     await orgRepository.insertPosition(db, row);
     reply.code(201);
@@ -171,8 +160,8 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
   });
 
   const checkShift = async (b: { role: string; person_id: string; starts_at: string; ends_at: string }) => {
-    if (!(await roleExists(b.role))) throw new ApiError('bad_request', `unknown role "${b.role}"`);
-    if (!(await personExists(b.person_id))) throw new ApiError('bad_request', `unknown person "${b.person_id}"`);
+    if (!(await roleExists(b.role))) throw new ApiError('bad_request', refusal('input.unknown_role', { id: b.role }));
+    if (!(await personExists(b.person_id))) throw new ApiError('bad_request', refusal('input.unknown_person', { id: b.person_id }));
     const starts = parseInstant(b.starts_at)?.ms;
     const ends = parseInstant(b.ends_at)?.ms;
     if (starts === undefined || ends === undefined || ends <= starts) throw new ApiError('bad_request', 'a shift must end after it starts');

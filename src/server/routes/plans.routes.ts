@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LIMITS, ShortId, ShortText } from '../../engine/limits.js';
+import { PlanUpload, type PlanInfo } from '../../api/plans.js';
+import { ShortId } from '../../engine/limits.js';
 import { explainPlan } from '../../plan/plan.explain.js';
 import { plansRepository } from '../../store/plans.repository.js';
 import { principal, requireAdmin, type Services } from '../context.js';
 import { refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
-
-const Upload = z.strictObject({ source: z.string().min(1).max(LIMITS.yaml), name: ShortText.optional() });
 
 /**
  * Plans: the active plan; versions uploaded by administrators, validated (errors with line
@@ -30,7 +29,7 @@ export function planRoutes(app: FastifyInstance, s: Services): void {
       plan: plan.file,
       organization: plan.org,
       explain: { zh: explainPlan(plan, 'zh'), en: explainPlan(plan, 'en') },
-    };
+    } satisfies PlanInfo;
   });
 
   r.get('/api/plans', { config: { read: 'organization' }, schema: { tags: ['plans'], summary: 'Stored plan versions, newest first' } }, async (req) => {
@@ -45,7 +44,7 @@ export function planRoutes(app: FastifyInstance, s: Services): void {
     return { ...v, active: v.active === 1 };
   });
 
-  r.post('/api/plans', { schema: { body: Upload, tags: ['plans'], summary: 'Validate and store a new plan version (not yet active)' } }, async (req, reply) => {
+  r.post('/api/plans', { schema: { body: PlanUpload, tags: ['plans'], summary: 'Validate and store a new plan version (not yet active)' } }, async (req, reply) => {
     const p = requireAdmin(req);
     const name = req.body.name ?? 'plan.yaml';
     const result = await s.plans.validate(name, req.body.source);

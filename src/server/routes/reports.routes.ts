@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { offsetMinutes, zoneOffset } from '../../engine/time.js';
+import { PeriodQuery, YearQuery } from '../../api/reports.js';
+import { dayIn, wallClockAt } from '../../engine/county-time.js';
 import type { Plan } from '../../plan/plan.js';
 import { reportsRepository } from '../../store/reports.repository.js';
 import { mayReadReports } from '../auth/permissions.js';
@@ -11,15 +12,7 @@ import { ApiError } from '../errors.js';
 import { accountabilityReport, assessment, measureKey, noticeDraft, parsePeriod, yearOf, type Period } from '../reports/accountability.js';
 import { accountabilityTables, assessmentTable, toCsv, toXlsx } from '../reports/export.js';
 
-const Lang = z.enum(['zh', 'en']).optional();
-const PeriodQuery = z.object({
-  from: z.string().max(40).optional().describe('first day (YYYY-MM-DD, county time) or an ISO instant; with `to`; both missing: this month'),
-  to: z.string().max(40).optional().describe('last day, inclusive (YYYY-MM-DD), or an ISO instant, exclusive'),
-  unit: z.string().min(1).max(100).optional().describe('only this unit'),
-  lang: Lang,
-});
 const TABLES = ['units', 'summons', 'measures', 'cases', 'overdue'] as const;
-const YearQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional().describe('calendar year; default this year'), lang: Lang });
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -63,17 +56,11 @@ export function reportRoutes(app: FastifyInstance, s: Services): void {
     };
   };
 
-  const yearNow = (plan: Plan) => {
-    const now = s.clock();
-    return new Date(now + offsetMinutes(zoneOffset(now, plan.org.timezone)) * 60_000).getUTCFullYear();
-  };
+  const yearNow = (plan: Plan) => wallClockAt(s.clock(), plan.org.timezone).year;
 
   const file = (reply: FastifyReply, name: string, type: string) =>
     reply.header('content-type', type).header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
-  const span = (plan: Plan, p: Period) => {
-    const t = (ms: number) => new Date(ms + offsetMinutes(zoneOffset(ms, plan.org.timezone)) * 60_000).toISOString().slice(0, 10);
-    return `${t(p.from)}_${t(p.to - 1)}`;
-  };
+  const span = (plan: Plan, p: Period) => `${dayIn(p.from, plan.org.timezone)}_${dayIn(p.to - 1, plan.org.timezone)}`;
 
   r.get('/api/reports/accountability', { config: { read: 'reports' }, schema: { querystring: PeriodQuery, tags: ['reports'], summary: 'Accountability figures of a period, optionally of one unit' } }, async (req) => {
     const plan = await readable(req);

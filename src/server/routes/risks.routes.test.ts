@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/support/databases.js';
 import { Client, testApp, type TestApp } from '../../../test/support/server.js';
+import { DEFAULT_PLAN_FILE } from '../../plan/plan.loader.js';
 import { verifyChain } from '../../store/audit.js';
 
 /*
@@ -246,7 +248,35 @@ for (const dialect of DIALECTS) {
       expect(afterReport - start).toBe(1);
       // The projection itself has no column about a person.
       const columns = Object.keys((await t.store.db.selectFrom('risks').selectAll().executeTakeFirstOrThrow()) as object);
-      expect(columns.sort()).toEqual(['affected', 'id', 'kind', 'leader', 'level', 'overdue', 'reported_at', 'review_due', 'sign_open', 'state', 'status', 'unit', 'updated_at', 'version']);
+      expect(columns.sort()).toEqual(['affected', 'id', 'kind', 'leader', 'level', 'overdue', 'plan_digest', 'reported_at', 'review_due', 'sign_open', 'state', 'status', 'unit', 'updated_at', 'version']);
+    });
+
+    it('a matter keeps the plan version it was entered under; one entered before plans were pinned runs under the current one', async () => {
+      const admin = await Client.as(t.app, 'admin');
+      const v1 = (await t.plans.current()).digest;
+      const first = await report(town, matter());
+      // Version 2017.2 cites the register's rules as §6.1.
+      const source = readFileSync(DEFAULT_PLAN_FILE, 'utf8').replace('version: "2017.1"', 'version: "2017.2"').replace('  clause: §6\n', '  clause: §6.1\n');
+      const stored = await admin.post('/api/plans', { source });
+      expect(stored.statusCode, stored.body).toBe(201);
+      expect((await admin.post(`/api/plans/${stored.json().id}/activate`)).statusCode).toBe(200);
+      const v2 = stored.json().digest as string;
+      expect(v2).not.toBe(v1);
+      const second = await report(town, matter({ matter: '另一处欠薪' }));
+      const unpinned = await report(town, matter({ matter: '旧事项' }));
+      await t.store.db.updateTable('risks').set({ plan_digest: null }).where('id', '=', unpinned.id).execute();
+
+      const digests = await t.store.db.selectFrom('risks').select(['id', 'plan_digest']).execute();
+      expect(new Map(digests.map((r) => [r.id, r.plan_digest]))).toEqual(new Map([[first.id, v1], [second.id, v2], [unpinned.id, null]]));
+      const clauses = async (id: string) => {
+        await must(group, id, { do: 'assign_leader', leader: 'county-government/leader' });
+        await must(town, id, { do: 'raise_sign', text: '工人酝酿集体上访' });
+        const events = (await group.get(`/api/risks/${id}`)).json().events as any[];
+        return events.filter((e) => e.type === 'leader_assigned' || e.type === 'sign_raised').map((e) => [e.type, e.clause]);
+      };
+      expect(await clauses(first.id)).toEqual([['leader_assigned', '§6'], ['sign_raised', '§6']]);
+      expect(await clauses(second.id)).toEqual([['leader_assigned', '§6.1'], ['sign_raised', '§6.1']]);
+      expect(await clauses(unpinned.id)).toEqual([['leader_assigned', '§6.1'], ['sign_raised', '§6.1']]);
     });
   });
 }

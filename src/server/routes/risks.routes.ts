@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RISK_LEVELS, RISK_STATUSES, RiskCommand, RiskReport } from '../../engine/risk.commands.js';
-import { dayIn, decideRisk } from '../../engine/risk.decider.js';
+import { RiskCommand, RiskListQuery, RiskReport } from '../../api/risks.js';
+import { countyTime, dayIn } from '../../engine/county-time.js';
+import { decideRisk } from '../../engine/risk.decider.js';
 import type { RiskState } from '../../engine/risk.state.js';
 import { riskAlerts, riskView } from '../../engine/risk.view.js';
 import type { Plan } from '../../plan/plan.js';
@@ -11,17 +12,13 @@ import { eventsRepository } from '../../store/events.repository.js';
 import { risksRepository } from '../../store/risks.repository.js';
 import { maySeeRisk, mayIssueRisk, oversees, usesRegister } from '../auth/risk.access.js';
 import type { Principal } from '../auth/permissions.js';
-import { countyTime, presentEvents, principal, type Services } from '../context.js';
+import { presentEvents, principal, type Services } from '../context.js';
 import { refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
-import type { RiskOutcome } from '../risk.processor.js';
+import type { RiskStream } from '../streams.js';
+import { runCommand, type CommandRoute } from './stream.command.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
-const ListQuery = z.object({
-  status: z.enum(RISK_STATUSES).optional(),
-  level: z.enum(RISK_LEVELS).optional(),
-  unit: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
-});
 
 /** A matter of the register as the API shows it, with the names of its unit and leader. */
 export function presentRisk(st: RiskState, plan: Plan) {
@@ -60,32 +57,30 @@ function allowedCommands(p: Principal, st: RiskState, plan: Plan, now: number): 
 export function riskRoutes(app: FastifyInstance, s: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  const run = (p: Principal, riskId: string | null, command: RiskCommand) =>
-    s.risks.submit(riskId, command, (st, plan) => {
-      const ok = mayIssueRisk(p, command, st, plan);
-      if (!ok.ok) return { forbidden: ok.reason };
-      return { userId: p.userId, username: p.username, role: ok.role, onBehalf: false };
-    });
+  /** Commands on matters of the register. */
+  const matters = (p: Principal): CommandRoute<RiskStream, ReturnType<typeof presentRisk>> => ({
+    what: 'matter',
+    permit: (command, st, plan) => mayIssueRisk(p, command, st, plan),
+    refusal: (rejection) => refusal(`risk.rejection.${rejection.code}`),
+    present: presentRisk,
+  });
 
-  const answer = (o: RiskOutcome) => {
-    if (o.kind === 'not_found') throw notFound('matter');
-    if (o.kind === 'forbidden') throw new ApiError('forbidden', o.reason);
-    if (o.kind === 'rejected') throw new ApiError('rejected', refusal(`risk.rejection.${o.rejection.code}`), { reason: o.rejection.code });
-    return presentRisk(o.state, o.plan);
-  };
-
-  /** Loads a matter the principal may see: 404 when there is none, 403 when it is another unit's. */
+  /**
+   * Loads a matter the principal may see, with the plan it runs under (the current one for a
+   * matter entered before plans were pinned): 404 when there is none, 403 when it is another unit's.
+   */
   const load = async (p: Principal, id: string) => {
-    const st = await risksRepository.get(s.store.db, id);
-    if (!st) throw notFound('matter');
-    const plan = await s.plans.current();
+    const row = await risksRepository.pinned(s.store.db, id);
+    if (!row) throw notFound('matter');
+    const st = row.state;
+    const plan = row.digest === null ? await s.plans.current() : await s.plans.byDigest(row.digest);
     if (!maySeeRisk(p, st, plan)) throw new ApiError('forbidden', refusal('forbidden.risk.other_unit'));
     return { st, plan };
   };
 
   r.get(
     '/api/risks',
-    { config: { read: 'risk' }, schema: { querystring: ListQuery, tags: ['risks'], summary: 'The early-warning register: highest level first, then the nearest review' } },
+    { config: { read: 'risk' }, schema: { querystring: RiskListQuery, tags: ['risks'], summary: 'The early-warning register: highest level first, then the nearest review' } },
     async (req) => {
       const p = principal(req);
       const plan = await s.plans.current();
@@ -123,7 +118,7 @@ export function riskRoutes(app: FastifyInstance, s: Services): void {
 
   r.post('/api/risks', { schema: { body: RiskReport, tags: ['risks'], summary: 'Report a matter of your area, or a sign of a coming petition (kind: sign)' } }, async (req, reply) => {
     const p = principal(req);
-    const view = answer(await run(p, null, { ...req.body, do: 'report' } as RiskCommand));
+    const view = await runCommand(s.risks, matters(p), p, null, { ...req.body, do: 'report' } as RiskCommand);
     reply.code(201);
     return view;
   });
@@ -147,7 +142,7 @@ export function riskRoutes(app: FastifyInstance, s: Services): void {
       const command = req.body as RiskCommand;
       if (command.do === 'report') throw new ApiError('bad_request', refusal('input.use_risk_report'));
       await load(p, req.params.id);
-      return answer(await run(p, req.params.id, command));
+      return runCommand(s.risks, matters(p), p, req.params.id, command);
     },
   );
 }

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { RATINGS } from '../../engine/case.commands.js';
 import type { CaseState } from '../../engine/case.state.js';
 import { publicCaseView } from '../../engine/case.view.js';
+import { countyTime } from '../../engine/county-time.js';
 import { handlerName } from '../../i18n/describe.js';
 import { FailureLimiter } from '../auth/limiter.js';
 import { casesRepository } from '../../store/cases.repository.js';
-import { countyTime, type Services } from '../context.js';
+import type { Services } from '../context.js';
 import { refusal } from '../../i18n/refusals.js';
 import { ApiError } from '../errors.js';
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Allowed } from '../../api/incidents.js';
+import { ApprovalsQuery } from '../../api/work.js';
 import type { Command } from '../../engine/commands.js';
 import { decide } from '../../engine/incident.decider.js';
 import type { IncidentState } from '../../engine/incident.state.js';
@@ -18,7 +20,7 @@ import { notFound } from '../errors.js';
  * the roles they may acknowledge, check in or check out for, and the measures they may take
  * or decide on. Check-out stays offered while it is refused, so its reason can be shown.
  */
-export function allowedFor(p: Principal, state: IncidentState, plan: Plan, now: number) {
+export function allowedFor(p: Principal, state: IncidentState, plan: Plan, now: number): Allowed {
   const ctx = { plan, now, newId: () => 'probe' };
   const ok = (c: Command) => mayIssue(p, c, plan, state).ok && decide(state, c, ctx).ok;
   const probes: Command[] = [
@@ -86,10 +88,6 @@ function measureHistory(events: readonly Record<string, unknown>[], id: string) 
     taken: taken ? { at: taken.at as string, actor: actor(taken), flagged: taken.flagged === true, reason: typeof taken.reason === 'string' ? taken.reason : null } : null,
   };
 }
-
-const ApprovalsQuery = z.object({
-  state: z.enum(['pending', 'decided']).default('pending').describe('pending: major measures awaiting a decision; decided: the history (approved, declined, and measures taken without prior approval)'),
-});
 
 /** Views for people at work: an incident's timeline, my summons, measures awaiting approval and their history. */
 export function workRoutes(app: FastifyInstance, s: Services): void {

@@ -1,0 +1,314 @@
+import type { Refusal } from '../i18n/refusals.js';
+import type { Plan } from '../plan/plan.js';
+import type { Decider, PendingTimer } from '../engine/kernel/decider.js';
+import { randomIds, type IdKind } from '../engine/ids.js';
+import type { Store, Trx } from '../store/db.js';
+import { LogWriter, type Actor, type FlushHook, type StreamEvent } from '../store/event.log.js';
+import type { StreamKind } from '../store/schema.js';
+import { timersRepository } from '../store/timers.repository.js';
+import type { PlanRegistry } from './plan.registry.js';
+
+export type { Actor };
+
+/** What every stream's state has: its id and its version (the number of its events). */
+export interface Versioned {
+  id: string;
+  version: number;
+}
+
+/**
+ * One kind of stream as the server runs it: its pure decider, its projection, and the few
+ * things that differ per kind, as hooks. `X` is the decider's context besides plan, instant and
+ * ids; `P` is what a command may bring besides itself (a walk-in case's personal data).
+ */
+export interface StreamDefinition<S extends Versioned, C, E extends StreamEvent, R extends { code: string }, X extends object, P> {
+  readonly decider: Decider<StreamKind, S, C, E, R, X>;
+  /** The decider's context for a command with `payload`, and (without one) for its timers. */
+  context(payload?: P): X;
+  /** The projection and the digest of the plan the stream runs under (null: the current plan). */
+  load(trx: Trx, id: string): Promise<{ state: S; digest: string | null } | undefined>;
+  /** Writes the projection; `digest` is the plan a new stream is pinned to. */
+  save(trx: Trx, state: S, isNew: boolean, now: number, digest: string): Promise<void>;
+  /** Completes an event before it is recorded (a summons names who holds the role). */
+  complete?(trx: Trx, plan: Plan, event: E): Promise<E>;
+  /** What a recorded event causes in the same transaction (a cleared incident opens a case). */
+  recorded?(tx: StreamTransaction, stream: Stream<S>, event: E): Promise<void>;
+  /** What an accepted command causes with its payload, in its transaction (personal data sealed). */
+  accepted?(trx: Trx, stream: Stream<S>, isNew: boolean, payload: P | undefined, now: number): Promise<void>;
+}
+
+/** A definition of any kind: one transaction holds streams of several kinds. */
+export type AnyDefinition = StreamDefinition<any, any, any, any, any, any>;
+export type StateOf<D> = D extends StreamDefinition<infer S, any, any, any, any, any> ? S : never;
+export type CommandOf<D> = D extends StreamDefinition<any, infer C, any, any, any, any> ? C : never;
+export type EventOf<D> = D extends StreamDefinition<any, any, infer E, any, any, any> ? E : never;
+export type RejectionOf<D> = D extends StreamDefinition<any, any, any, infer R extends { code: string }, any, any> ? R : never;
+export type PayloadOf<D> = D extends StreamDefinition<any, any, any, any, any, infer P> ? P : never;
+
+/**
+ * Decides who acts, against the stream as it stands when the command applies (inside the
+ * transaction, `trx`, so what it checks or uses up, e.g. a one-time link, commits or rolls
+ * back with the command): the actor to record, or the reason it is not allowed.
+ */
+export type Authorize<S> = (state: S | null, plan: Plan, trx: Trx) => Actor | { forbidden: Refusal } | Promise<Actor | { forbidden: Refusal }>;
+
+export type Outcome<S, E, R> =
+  | { kind: 'accepted'; state: S; plan: Plan; events: E[] }
+  | { kind: 'forbidden'; reason: Refusal }
+  | { kind: 'rejected'; state: S | null; plan: Plan; rejection: R }
+  | { kind: 'not_found' };
+export type OutcomeOf<D> = Outcome<StateOf<D>, EventOf<D>, RejectionOf<D>>;
+
+/** A stream inside a transaction: its state so far, the plan it runs under, and what was stored. */
+export interface Stream<S> {
+  readonly definition: AnyDefinition;
+  state: S | null;
+  readonly plan: Plan;
+  isNew: boolean;
+  /** The version and pending timers as stored, to write only what changed; null rewrites the timers. */
+  stored: { version: number; timers: string | null };
+}
+
+const timerKey = (timers: readonly PendingTimer[]) => timers.map((t) => `${t.key}@${t.due}`).join(',');
+
+/**
+ * The streams one transaction works on, of any kind: loads each once (later commands of the
+ * batch see earlier ones), appends their events to the log, and saves what changed.
+ */
+export class StreamTransaction {
+  private readonly streams = new Map<string, Stream<unknown>>();
+  private readonly deferred: (() => Promise<void>)[] = [];
+
+  constructor(
+    readonly trx: Trx,
+    readonly log: LogWriter,
+    readonly now: number,
+    private readonly plans: PlanRegistry,
+    readonly newId: (kind: IdKind) => string,
+  ) {}
+
+  /** A stored stream, as this transaction left it; undefined when there is none. */
+  async load<S>(definition: AnyDefinition, id: string): Promise<Stream<S> | undefined> {
+    const key = `${definition.decider.kind}:${id}`;
+    const known = this.streams.get(key);
+    if (known) return known as Stream<S>;
+    const row = await definition.load(this.trx, id);
+    if (!row) return undefined;
+    const plan = row.digest === null ? await this.plans.current(this.trx) : await this.plans.byDigest(row.digest, this.trx);
+    const state = row.state as S & Versioned;
+    const stream: Stream<S> = { definition, state, plan, isNew: false, stored: { version: state.version, timers: timerKey(definition.decider.pending(state, { plan, ...definition.context() })) } };
+    this.streams.set(key, stream);
+    return stream;
+  }
+
+  /** A stream that does not exist yet, under `plan` (by default the current one); kept once its first event is recorded. */
+  async begin<S>(definition: AnyDefinition, plan?: Plan): Promise<Stream<S>> {
+    return { definition, state: null, plan: plan ?? (await this.plans.current(this.trx)), isNew: true, stored: { version: 0, timers: '' } };
+  }
+
+  /** Folds events into the stream and appends them to the log, with what each causes. */
+  async record<S>(stream: Stream<S>, events: readonly unknown[], actor: Actor | null): Promise<void> {
+    const { definition } = stream;
+    for (const raw of events) {
+      const event = definition.complete ? await definition.complete(this.trx, stream.plan, raw) : raw;
+      const state = definition.decider.evolve(stream.state, event) as S & Versioned;
+      stream.state = state;
+      this.streams.set(`${definition.decider.kind}:${state.id}`, stream);
+      this.log.append(definition.decider.kind, state.id, state.version, event as StreamEvent, actor);
+      await definition.recorded?.(this, stream, event);
+    }
+  }
+
+  /** Fires the stream's timers due by now, earliest first, each at its own due time, before anything else happens to it. */
+  async catchUp<S>(stream: Stream<S>): Promise<void> {
+    if (stream.state === null) return;
+    const { definition, plan } = stream;
+    const { events } = definition.decider.fireDue(stream.state, { plan, newId: this.newId, ...definition.context() }, this.now);
+    await this.record(stream, events, null);
+  }
+
+  /** Runs `step` just before the streams are saved (events of another stream, after this batch's). */
+  later(step: () => Promise<void>): void {
+    this.deferred.push(step);
+  }
+
+  /** Runs what was deferred and saves every stream that changed: its projection, and its timers when they changed. */
+  async save(): Promise<void> {
+    for (let step = this.deferred.shift(); step; step = this.deferred.shift()) await step();
+    for (const stream of this.streams.values()) await saveProjection(this.trx, stream as Stream<Versioned>, this.now);
+  }
+}
+
+/**
+ * The one projection saver: the repository's row when the stream changed, and the pending
+ * timers (absolute due times, per the decider) when they differ from what is stored.
+ */
+async function saveProjection(trx: Trx, stream: Stream<Versioned>, now: number): Promise<void> {
+  const state = stream.state!;
+  const { definition, plan } = stream;
+  if (stream.isNew || state.version !== stream.stored.version) await definition.save(trx, state, stream.isNew, now, plan.digest);
+  const timers = definition.decider.pending(state, { plan, ...definition.context() });
+  const key = timerKey(timers);
+  if (key !== stream.stored.timers) await timersRepository.replace(trx, definition.decider.kind, state.id, timers);
+  stream.isNew = false;
+  stream.stored = { version: state.version, timers: key };
+}
+
+type Job<D extends AnyDefinition> =
+  | { kind: 'command'; id: string | null; command: CommandOf<D>; actor: Actor | Authorize<StateOf<D>>; payload?: PayloadOf<D>; done: (o: OutcomeOf<D>) => void; fail: (e: unknown) => void }
+  | { kind: 'step'; id: string; step: (tx: StreamTransaction, stream: Stream<StateOf<D>>) => Promise<unknown>; done: (r: unknown) => void; fail: (e: unknown) => void }
+  | { kind: 'timers'; done: (fired: number) => void; fail: (e: unknown) => void };
+
+/**
+ * Runs commands and timers of one stream kind through its decider against the database.
+ * Jobs that arrive together run in one transaction (group commit: one fsync for many); within
+ * a batch, jobs on one stream apply in arrival order, each seeing the last; across processes,
+ * appends are serialized by the store's write lock. A stream's due timers fire before anything
+ * else happens to it, and every event is appended, hash-chained, in the same transaction as
+ * the projection it updates, whatever the outcome of the command that caused the catch-up.
+ */
+export class StreamProcessor<D extends AnyDefinition> {
+  private queue: Job<D>[] = [];
+  private running = false;
+  private readonly newId: (kind: IdKind) => string;
+  private onFlush: FlushHook | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly plans: PlanRegistry,
+    readonly definition: D,
+    private readonly clock: () => number = Date.now,
+    newId?: (kind: IdKind) => string,
+    private readonly maxBatch = 256,
+  ) {
+    this.newId = newId ?? randomIds();
+  }
+
+  /**
+   * Runs one command; `id` is null for a command that starts a stream. `actor` is who acts, or
+   * a function that authorizes against the current state. Resolves once the outcome is durable.
+   */
+  submit(id: string | null, command: CommandOf<D>, actor: Actor | Authorize<StateOf<D>>, payload?: PayloadOf<D>): Promise<OutcomeOf<D>> {
+    return new Promise((done, fail) => this.enqueue({ kind: 'command', id, command, actor, payload, done, fail }));
+  }
+
+  /**
+   * Runs `step` on a stored stream, its timers caught up, in a batch's transaction; resolves to
+   * what it returns, or to undefined when there is no such stream.
+   */
+  withStream<T>(id: string, step: (tx: StreamTransaction, stream: Stream<StateOf<D>>) => Promise<T>): Promise<T | undefined> {
+    return new Promise((done, fail) => this.enqueue({ kind: 'step', id, step, done: done as (r: unknown) => void, fail }));
+  }
+
+  /** Sets what every transaction's appended events also cause, in that transaction (the notifications' outbox). */
+  withFlushHook(hook: FlushHook | null): this {
+    this.onFlush = hook;
+    return this;
+  }
+
+  /** Fires every timer of this kind due now. Resolves to the number of streams touched. */
+  fireDueTimers(): Promise<number> {
+    return new Promise((done, fail) => this.enqueue({ kind: 'timers', done, fail }));
+  }
+
+  /** Resolves when everything queued so far is written. */
+  async drain(): Promise<void> {
+    while (this.running || this.queue.length) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private enqueue(job: Job<D>): void {
+    this.queue.push(job);
+    if (!this.running) {
+      this.running = true;
+      setImmediate(() => void this.loop());
+    }
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.queue.length) await this.runBatch(this.queue.splice(0, this.maxBatch));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runBatch(batch: Job<D>[]): Promise<void> {
+    let results: unknown[];
+    let lastSeq = 0;
+    try {
+      ({ results, lastSeq } = await this.store.db.transaction().execute((trx) => this.process(trx, batch)));
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.fail(err);
+        return;
+      }
+      // One bad job must not sink the others: retry each in its own transaction.
+      for (const job of batch) await this.runBatch([job]);
+      return;
+    }
+    if (lastSeq) this.store.committed(lastSeq);
+    batch.forEach((job, i) => (job.done as (r: unknown) => void)(results[i]));
+  }
+
+  private async process(trx: Trx, batch: Job<D>[]): Promise<{ results: unknown[]; lastSeq: number }> {
+    const now = this.clock();
+    const log = await LogWriter.open(this.store, trx, now, this.onFlush);
+    const tx = new StreamTransaction(trx, log, now, this.plans, this.newId);
+    const results: unknown[] = [];
+    for (const job of batch) {
+      if (job.kind === 'timers') results.push(await this.fireDue(tx));
+      else if (job.kind === 'step') results.push(await this.step(tx, job.id, job.step));
+      else results.push(await this.command(tx, job.id, job.command, job.actor, job.payload));
+    }
+    await tx.save();
+    // Flushed whatever the outcomes: timers caught up before a refused command are part of the record.
+    return { results, lastSeq: await log.flush() };
+  }
+
+  private async fireDue(tx: StreamTransaction): Promise<number> {
+    const ids = await timersRepository.claimDue(tx.trx, this.store.dialect, this.definition.decider.kind, tx.now);
+    for (const id of ids) {
+      const stream = await tx.load<StateOf<D>>(this.definition, id);
+      if (!stream) continue;
+      // A claimed timer the state no longer implies must not stay due: its row is rewritten.
+      stream.stored.timers = null;
+      await tx.catchUp(stream);
+    }
+    return ids.length;
+  }
+
+  private async step(tx: StreamTransaction, id: string, step: (tx: StreamTransaction, stream: Stream<StateOf<D>>) => Promise<unknown>): Promise<unknown> {
+    const stream = await tx.load<StateOf<D>>(this.definition, id);
+    if (!stream) return undefined;
+    await tx.catchUp(stream);
+    return step(tx, stream);
+  }
+
+  private async command(tx: StreamTransaction, id: string | null, command: CommandOf<D>, actor: Actor | Authorize<StateOf<D>>, payload: PayloadOf<D> | undefined): Promise<OutcomeOf<D>> {
+    const { decider } = this.definition;
+    let stream: Stream<StateOf<D>> | undefined;
+    if (id === null) stream = await tx.begin<StateOf<D>>(this.definition);
+    else {
+      stream = await tx.load<StateOf<D>>(this.definition, id);
+      if (!stream) return { kind: 'not_found' };
+      await tx.catchUp(stream);
+    }
+    let who: Actor | null;
+    if (typeof actor === 'function') {
+      const answer = await actor(stream.state, stream.plan, tx.trx);
+      if ('forbidden' in answer) return { kind: 'forbidden', reason: answer.forbidden };
+      who = answer;
+    } else who = actor;
+    const isNew = stream.state === null;
+    const decision = decider.decide(stream.state, command, { plan: stream.plan, now: tx.now, newId: tx.newId, ...this.definition.context(payload) });
+    if (!decision.ok) {
+      // Kinds that keep refusals record them on the stream; a refused start has no stream to record it on.
+      const refusal = stream.state !== null ? decider.refusal?.(command, decision.rejection, tx.now) : null;
+      if (refusal) await tx.record(stream, [refusal], who);
+      return { kind: 'rejected', state: stream.state, plan: stream.plan, rejection: decision.rejection };
+    }
+    await tx.record(stream, decision.events, who);
+    await this.definition.accepted?.(tx.trx, stream, isNew, payload, tx.now);
+    return { kind: 'accepted', state: stream.state!, plan: stream.plan, events: decision.events };
+  }
+}
