@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BOARD, baseFont, boardGrid } from '../web/src/layout.js';
+import { BOARD, baseFont, boardGrid } from '../web/src/features/board/layout.js';
 
 /*
- * The board's grid (web/src/layout.ts): columns and type from how many incidents there are and
+ * The board's grid (web/src/features/board/layout.ts): columns and type from how many incidents there are and
  * the room below the totals, so a command room's wall reads from three metres.
  */
 describe('the board grid', () => {

@@ -215,7 +215,7 @@ describe.runIf(HAS_CHROMIUM)('follow-up cases and the tracking page in the brows
     await shot(petitioner, 'track-not-found-phone');
     // English is one click away, on the public page too.
     await petitioner.getByTestId('lang-switch').click();
-    await petitioner.getByText('No case has this tracking code. Check it and try again.').waitFor();
+    await petitioner.getByText('no case has this tracking code; check it and try again').waitFor();
     await petitioner.getByText('Track your case').waitFor();
     await shot(petitioner, 'track-not-found-english-phone');
     await petitioner.getByTestId('lang-switch').click();

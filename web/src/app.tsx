@@ -5,29 +5,29 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
-import { setLang, useT } from './i18n';
-import { useOnline } from './live';
-import { Only } from './components/not-allowed';
-import { PlanProvider, usePlan } from './plan-context';
-import { SessionProvider, useSession } from './session';
-import { BoardPage } from './pages/board';
-import { LoginPage } from './pages/login';
+import { setLang, useT } from './shared/i18n';
+import { useOnline } from './shared/live';
+import { Only } from './shared/not-allowed';
+import { PlanProvider, usePlan } from './shared/plan-context';
+import { SessionProvider, useSession } from './features/auth/session';
+import { BoardPage } from './features/board/board';
+import { LoginPage } from './features/auth/login';
 
 // The board is the first screen; every other screen loads when opened, so the first load on a
 // slow network stays small (main.tsx shows the sign-in form before any of this arrives).
-const AckPage = lazy(() => import('./pages/ack').then((m) => ({ default: m.AckPage })));
-const ApprovalsPage = lazy(() => import('./pages/approvals').then((m) => ({ default: m.ApprovalsPage })));
-const CasePage = lazy(() => import('./pages/case').then((m) => ({ default: m.CasePage })));
-const CasesPage = lazy(() => import('./pages/cases').then((m) => ({ default: m.CasesPage })));
-const IncidentPage = lazy(() => import('./pages/incident').then((m) => ({ default: m.IncidentPage })));
-const MySummonsPage = lazy(() => import('./pages/my-summons').then((m) => ({ default: m.MySummonsPage })));
-const ReportPage = lazy(() => import('./pages/report').then((m) => ({ default: m.ReportPage })));
-const TrackPage = lazy(() => import('./pages/track').then((m) => ({ default: m.TrackPage })));
-const PlanPage = lazy(() => import('./pages/plan').then((m) => ({ default: m.PlanPage })));
-const OrgPage = lazy(() => import('./pages/org').then((m) => ({ default: m.OrgPage })));
-const DrillsPage = lazy(() => import('./pages/drills').then((m) => ({ default: m.DrillsPage })));
-const AccountabilityPage = lazy(() => import('./pages/accountability').then((m) => ({ default: m.AccountabilityPage })));
-const RisksPage = lazy(() => import('./pages/risks').then((m) => ({ default: m.RisksPage })));
+const AckPage = lazy(() => import('./features/summons/ack').then((m) => ({ default: m.AckPage })));
+const ApprovalsPage = lazy(() => import('./features/approvals/approvals').then((m) => ({ default: m.ApprovalsPage })));
+const CasePage = lazy(() => import('./features/cases/case').then((m) => ({ default: m.CasePage })));
+const CasesPage = lazy(() => import('./features/cases/cases').then((m) => ({ default: m.CasesPage })));
+const IncidentPage = lazy(() => import('./features/incident/incident').then((m) => ({ default: m.IncidentPage })));
+const MySummonsPage = lazy(() => import('./features/summons/my-summons').then((m) => ({ default: m.MySummonsPage })));
+const ReportPage = lazy(() => import('./features/incident/report').then((m) => ({ default: m.ReportPage })));
+const TrackPage = lazy(() => import('./features/track/track').then((m) => ({ default: m.TrackPage })));
+const PlanPage = lazy(() => import('./features/plan/plan').then((m) => ({ default: m.PlanPage })));
+const OrgPage = lazy(() => import('./features/org/org').then((m) => ({ default: m.OrgPage })));
+const DrillsPage = lazy(() => import('./features/drills/drills').then((m) => ({ default: m.DrillsPage })));
+const AccountabilityPage = lazy(() => import('./features/accountability/accountability').then((m) => ({ default: m.AccountabilityPage })));
+const RisksPage = lazy(() => import('./features/risks/risks').then((m) => ({ default: m.RisksPage })));
 
 export function App() {
   const { lang } = useT();

@@ -1,6 +1,6 @@
-import { api, prefetch } from './api';
-import { live } from './live';
-import type { Me } from './types';
+import { api, prefetch } from './shared/http';
+import { live } from './shared/live';
+import type { Me } from '../../src/api';
 
 /*
  * The first code to run: main.tsx imports it before React, so it asks who is signed in while

@@ -2,9 +2,9 @@
 import { loadApp, prepare, publicPage, session } from './boot';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { Lang } from '../../src/i18n/messages';
-import { post, setCsrf } from './api';
-import { SignInForm } from './components/sign-in-form';
+import type { Lang } from '../../src/api';
+import { post, setCsrf } from './shared/http';
+import { SignInForm } from './features/auth/sign-in-form';
 import './styles.css';
 
 /*
@@ -17,7 +17,7 @@ const root = createRoot(document.getElementById('root')!);
 const savedLang = (): Lang => (localStorage.getItem('yingji.lang') === 'en' ? 'en' : 'zh');
 
 async function showApp(): Promise<void> {
-  const [{ App }, { setLang }] = await Promise.all([loadApp(), import('./i18n')]);
+  const [{ App }, { setLang }] = await Promise.all([loadApp(), import('./shared/i18n')]);
   // The language may have been switched on the sign-in form after the app's words were loaded.
   setLang(savedLang());
   root.render(

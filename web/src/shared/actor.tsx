@@ -1,6 +1,6 @@
 import { Typography } from 'antd';
-import { useT } from '../i18n';
-import { usePlan } from '../plan-context';
+import { useT } from './i18n';
+import { usePlan } from './plan-context';
 
 /** Who issued an event, as the API records it: the user and the role they acted in. */
 export interface ActorRef {

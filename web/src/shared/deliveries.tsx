@@ -1,8 +1,8 @@
 import { App, Button, Card, Empty, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { errorText, get, post } from '../api';
-import { useT } from '../i18n';
+import { errorText, get, post } from './http';
+import { useT } from './i18n';
 import { clock, dateTime } from './incident-bits';
 
 /** One notification and its delivery attempts, as `GET /api/incidents/:id/deliveries` returns it. */

@@ -1,8 +1,9 @@
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
-import { MESSAGES, type Lang } from '../../src/i18n/messages';
-import { en } from './locales/en';
-import { zh } from './locales/zh';
+import type { Lang } from '../../../src/api';
+import { MESSAGES } from '../../../src/api/texts';
+import { en } from '../locales/en';
+import { zh } from '../locales/zh';
 
 const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('yingji.lang') : null;
 export const initialLang: Lang = saved === 'en' ? 'en' : 'zh';

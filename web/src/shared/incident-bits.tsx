@@ -1,6 +1,6 @@
 import { Steps, Tag, Typography } from 'antd';
-import { useT } from '../i18n';
-import type { Incident, Summons } from '../types';
+import { useT } from './i18n';
+import type { Incident, Summons } from '../../../src/api';
 
 const STAGES = ['guiding', 'summoned', 'activated', 'cleared'] as const;
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { get } from './api';
-import type { ApiEvent, Incident, RiskApiEvent } from './types';
+import { get } from './http';
+import type { FeedEvent, Incident, IncidentApiEvent, RiskApiEvent } from '../../../src/api';
 
 type Listener = () => void;
 
@@ -15,7 +15,7 @@ class LiveStore {
   private readonly byId = new Map<string, Set<Listener>>();
   private readonly listListeners = new Set<Listener>();
   private readonly statusListeners = new Set<Listener>();
-  private readonly eventListeners = new Map<string, Set<(e: ApiEvent) => void>>();
+  private readonly eventListeners = new Map<string, Set<(e: IncidentApiEvent) => void>>();
   private readonly riskListeners = new Set<(e: RiskApiEvent) => void>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private source: EventSource | null = null;
@@ -31,12 +31,12 @@ class LiveStore {
     source.onopen = () => this.setOnline(true);
     source.onerror = () => this.setOnline(false);
     source.onmessage = (msg) => {
-      const event = JSON.parse(msg.data as string) as ApiEvent;
+      const event = JSON.parse(msg.data as string) as FeedEvent;
       this.lastSeq = event.seq;
       // The feed carries more than incidents: the early-warning register's events go to their own
       // listeners (the board's alert panel), never to an incident's card.
       if (event.stream === 'risk') {
-        for (const l of this.riskListeners) l(event as unknown as RiskApiEvent);
+        for (const l of this.riskListeners) l(event);
         return;
       }
       if (typeof event.incident !== 'string') return;
@@ -140,7 +140,7 @@ class LiveStore {
     return () => this.riskListeners.delete(l);
   }
 
-  onEvent(id: string, l: (e: ApiEvent) => void): () => void {
+  onEvent(id: string, l: (e: IncidentApiEvent) => void): () => void {
     let set = this.eventListeners.get(id);
     if (!set) this.eventListeners.set(id, (set = new Set()));
     set.add(l);

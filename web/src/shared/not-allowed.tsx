@@ -1,7 +1,7 @@
 import { Button, Result } from 'antd';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
-import { useT } from '../i18n';
+import { useT } from './i18n';
 
 /**
  * A screen for those who may use it (`me.can`, decided by the server's own rules); for anyone

@@ -1,9 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import type { Plan } from '../../src/plan/plan';
-import { roleName, unitName } from '../../src/plan/plan';
-import type { OrganizationFile, PlanFile } from '../../src/plan/plan.schema';
-import { get } from './api';
-import type { Lang } from '../../src/i18n/messages';
+import type { Lang, OrganizationFile, Plan, PlanFile } from '../../../src/api';
+import { roleName, unitName } from '../../../src/api/plan-names';
+import { get } from './http';
 
 export interface PlanInfo {
   id: string;

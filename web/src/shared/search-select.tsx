@@ -1,5 +1,5 @@
 import { Select, type SelectProps } from 'antd';
-import { useSearch } from '../search';
+import { useSearch } from './search';
 
 /**
  * A Select whose search finds an option by its name, its pinyin or its initials (汤沟镇 by

@@ -9,12 +9,12 @@ import { CanvasRenderer } from 'echarts/renderers';
 import ReactEChartsCore from 'echarts-for-react/esm/core';
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import type { AccountabilityReport, Assessment, AssessmentRow, CaseFigures, Compliance, MeasureRecord, Notice, SummonsRecord, UnitFigures } from '../../../src/server/reports/accountability';
-import { ApiError, get } from '../api';
-import { dateTime } from '../components/incident-bits';
-import { useT } from '../i18n';
-import { usePlan } from '../plan-context';
-import { SearchSelect } from '../components/search-select';
+import type { AccountabilityReport, Assessment, AssessmentRow, CaseFigures, Compliance, MeasureRecord, Notice, SummonsRecord, UnitFigures } from '../../../../src/api';
+import { ApiError, get } from '../../shared/http';
+import { dateTime } from '../../shared/incident-bits';
+import { useT } from '../../shared/i18n';
+import { usePlan } from '../../shared/plan-context';
+import { SearchSelect } from '../../shared/search-select';
 
 // Only the parts of ECharts the three bar charts use (the full build is ~200 kB gzipped more).
 echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
@@ -64,7 +64,7 @@ export function AccountabilityPage() {
         setError(null);
         setYear((y) => y ?? Number(r.period.from.slice(0, 4)));
       })
-      .catch((err: unknown) => live && setError(err instanceof ApiError && err.status === 403 ? t('acc.forbidden') : (err as Error).message));
+      .catch((err: unknown) => live && setError(err instanceof ApiError && err.status === 403 ? t('forbidden.reports') : (err as Error).message));
     return () => {
       live = false;
     };

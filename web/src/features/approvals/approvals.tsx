@@ -1,13 +1,13 @@
 import { App, Button, Card, Descriptions, Empty, Image, Input, Modal, Popconfirm, Space, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { errorText, post } from '../api';
-import { ActorName, type ActorRef } from '../components/actor';
-import { clock, dateTime, MatterText } from '../components/incident-bits';
-import { useT } from '../i18n';
-import { live, useLiveList } from '../live';
-import { usePlan } from '../plan-context';
-import type { Incident, Measure } from '../types';
+import { errorText, post } from '../../shared/http';
+import { ActorName, type ActorRef } from '../../shared/actor';
+import { clock, dateTime, MatterText } from '../../shared/incident-bits';
+import { useT } from '../../shared/i18n';
+import { live, useLiveList } from '../../shared/live';
+import { usePlan } from '../../shared/plan-context';
+import type { Incident, Measure } from '../../../../src/api';
 
 interface Pending {
   incident: Incident['incident'];

@@ -1,6 +1,6 @@
-import { SignInForm } from '../components/sign-in-form';
-import { setLang, useT } from '../i18n';
-import { useSession } from '../session';
+import { SignInForm } from './sign-in-form';
+import { setLang, useT } from '../../shared/i18n';
+import { useSession } from './session';
 
 /** The sign-in page inside the app (after signing out): the same light form main.tsx shows first. */
 export function LoginPage() {

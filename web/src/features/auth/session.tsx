@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { ApiError, get, post, setCsrf } from './api';
-import { live } from './live';
-import type { Me } from './types';
+import { ApiError, get, post, setCsrf } from '../../shared/http';
+import { live } from '../../shared/live';
+import type { Me } from '../../../../src/api';
 
 interface Session {
   me: Me | null;

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import type { Lang } from '../../../src/i18n/messages';
-import { en } from '../locales/en';
-import { zh, type UiKey } from '../locales/zh';
+import type { Lang } from '../../../../src/api';
+import { en } from '../../locales/en';
+import { zh, type UiKey } from '../../locales/zh';
 
 /**
  * The sign-in form: React and a few lines of CSS (`.yj-signin` in styles.css), without Ant

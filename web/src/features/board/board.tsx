@@ -1,15 +1,15 @@
 import { Badge, Button, Card, ConfigProvider, Empty, Space, Switch, Tag, Typography } from 'antd';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
 import { Link } from 'react-router';
-import { Countdown } from '../components/countdown';
-import { clock, MatterText, openAlerts, StageSteps, TierTag } from '../components/incident-bits';
-import { RiskAlertsPanel } from '../components/risk-alerts';
-import { nearestSummons, SummonsLine, summonsDone } from '../components/summons-card';
-import { useT } from '../i18n';
-import { BOARD, baseFont, boardGrid, usePhone, useViewport } from '../layout';
-import { live, useIncident, useIncidentIds } from '../live';
-import { usePlan } from '../plan-context';
-import type { Incident } from '../types';
+import { Countdown } from '../../shared/countdown';
+import { clock, MatterText, openAlerts, StageSteps, TierTag } from '../../shared/incident-bits';
+import { RiskAlertsPanel } from '../risks/risk-alerts';
+import { nearestSummons, SummonsLine, summonsDone } from '../incident/summons-card';
+import { useT } from '../../shared/i18n';
+import { BOARD, baseFont, boardGrid, usePhone, useViewport } from './layout';
+import { live, useIncident, useIncidentIds } from '../../shared/live';
+import { usePlan } from '../../shared/plan-context';
+import type { Incident } from '../../../../src/api';
 
 /**
  * The command board (态势), for a command room's wall as much as a laptop or a phone: totals at

@@ -1,12 +1,12 @@
 import { Steps, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { handlerName } from '../../../src/i18n/describe';
-import type { Lang } from '../../../src/i18n/messages';
-import type { PlanLike } from '../plan-context';
-import { useT } from '../i18n';
-import type { CaseApiEvent } from '../types';
-import { dateTime } from './incident-bits';
+import type { CaseApiEvent, Lang } from '../../../../src/api';
+import { wallClockText } from '../../../../src/api/county-time';
+import { handlerName } from '../../../../src/api/describe';
+import type { PlanLike } from '../../shared/plan-context';
+import { useT } from '../../shared/i18n';
+import { dateTime } from '../../shared/incident-bits';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -110,9 +110,7 @@ export function DeadlineLine({ deadline }: { deadline: { kind: string; due: stri
 export function countyInstant(value: unknown, timezone: string): string {
   if (typeof value === 'string') return dateTime(value);
   if (typeof value !== 'number') return '—';
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(value));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  return wallClockText(value, timezone);
 }
 
 /** Normalizes what a petitioner types into a tracking code: case, spaces and dashes do not matter. */
@@ -175,7 +173,8 @@ export function describeCaseEvent(e: CaseApiEvent, t: (k: string, v?: Record<str
     case 'personal_data_erased':
       return t('case.event.personal_data_erased');
     default:
-      return e.type;
+      // An event newer than this page: its type, untranslated.
+      return (e as { type: string }).type;
   }
 }
 

@@ -2,16 +2,15 @@ import { Alert, Button, Card, Col, DatePicker, Descriptions, Empty, Form, Input,
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import type { Channel, Opinion, ReviewResult } from '../../../src/engine/case.commands';
-import { handlerName } from '../../../src/i18n/describe';
-import { DAY, parseDuration } from '../../../src/plan/duration';
-import { ApiError, errorText, get, post } from '../api';
-import { Article, CaseStatusTag, CaseSteps, DeadlineLine, describeCaseEvent, DueIn } from '../components/case-bits';
-import { dateTime, MatterText } from '../components/incident-bits';
-import { useT } from '../i18n';
-import { usePlan } from '../plan-context';
-import type { CaseDetail, CasePersonal } from '../types';
-import { SearchSelect } from '../components/search-select';
+import type { CaseDetail, CasePersonal, Channel, Opinion, ReviewResult } from '../../../../src/api';
+import { handlerName } from '../../../../src/api/describe';
+import { DAY, parseDuration } from '../../../../src/api/duration';
+import { ApiError, errorText, get, post } from '../../shared/http';
+import { Article, CaseStatusTag, CaseSteps, DeadlineLine, describeCaseEvent, DueIn } from './case-bits';
+import { dateTime, MatterText } from '../../shared/incident-bits';
+import { useT } from '../../shared/i18n';
+import { usePlan } from '../../shared/plan-context';
+import { SearchSelect } from '../../shared/search-select';
 
 const OPINIONS = ['supports', 'explains', 'not_supported', 'refer_channel'] as const satisfies readonly Opinion[];
 const CHANNELS = ['litigation', 'arbitration', 'reconsideration', 'other'] as const satisfies readonly Channel[];
@@ -236,7 +235,7 @@ function CommandForm({ c, name, send, busy, onClose }: { c: CaseDetail; name: st
           <InputNumber min={1} max={extensionDays} inputMode="numeric" data-testid="cmd-days" />
         </Form.Item>
         {text('reason', t('case.extendReason'))}
-        <Form.Item label={t('label.approved_by')} extra={t('case.extendApprover')}>
+        <Form.Item label={t('label.approved_by')} extra={t('forbidden.case.extend')}>
           <Input value={role(c.head, lang)} disabled data-testid="cmd-approved-by" />
         </Form.Item>
       </>

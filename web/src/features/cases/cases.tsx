@@ -1,14 +1,14 @@
 import { Alert, App, Button, Card, Divider, Empty, Form, Input, InputNumber, Modal, Radio, Segmented, Select, Space, Spin, Switch, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { errorText, get, post } from '../api';
-import { CaseStatusTag, DeadlineLine } from '../components/case-bits';
-import { dateTime } from '../components/incident-bits';
-import { useT } from '../i18n';
-import { usePlan } from '../plan-context';
-import { useSession } from '../session';
-import type { CasePersonal, CaseSummary } from '../types';
-import { SearchSelect } from '../components/search-select';
+import { errorText, get, post } from '../../shared/http';
+import { CaseStatusTag, DeadlineLine } from './case-bits';
+import { dateTime } from '../../shared/incident-bits';
+import { useT } from '../../shared/i18n';
+import { usePlan } from '../../shared/plan-context';
+import { useSession } from '../auth/session';
+import type { CasePersonal, CaseSummary } from '../../../../src/api';
+import { SearchSelect } from '../../shared/search-select';
 
 type Scope = 'mine' | 'all';
 type Openness = 'open' | 'closed';

@@ -1,20 +1,19 @@
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Image, Input, InputNumber, Popconfirm, Row, Select, Space, Table, Tag, Timeline, Typography, Upload } from 'antd';
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { useParams } from 'react-router';
-import type { IncidentEvent } from '../../../src/engine/events';
-import { describeEvent, handlerName, measureLabel } from '../../../src/i18n/describe';
-import { csrfToken, errorText, get, post } from '../api';
-import { CaseLink } from '../components/case-bits';
-import { Countdown } from '../components/countdown';
-import { DeliveryTags, OtherDeliveries, summonsDeliveries, useDeliveries } from '../components/deliveries';
-import { clock, dateTime, MatterText, StageSteps, SummonsStatus, TierTag } from '../components/incident-bits';
-import { SummonsCard, summonsDone } from '../components/summons-card';
-import { useT } from '../i18n';
-import { usePhone } from '../layout';
-import { live, useIncident } from '../live';
-import { usePlan } from '../plan-context';
-import type { Allowed, ApiEvent, Incident } from '../types';
-import { ActorName } from '../components/actor';
+import type { Allowed, IncidentApiEvent, Incident, IncidentEvent } from '../../../../src/api';
+import { describeEvent, handlerName, measureLabel } from '../../../../src/api/describe';
+import { csrfToken, errorText, get, post } from '../../shared/http';
+import { CaseLink } from '../cases/case-bits';
+import { Countdown } from '../../shared/countdown';
+import { DeliveryTags, OtherDeliveries, summonsDeliveries, useDeliveries } from '../../shared/deliveries';
+import { clock, dateTime, MatterText, StageSteps, SummonsStatus, TierTag } from '../../shared/incident-bits';
+import { SummonsCard, summonsDone } from './summons-card';
+import { useT } from '../../shared/i18n';
+import { usePhone } from '../board/layout';
+import { live, useIncident } from '../../shared/live';
+import { usePlan } from '../../shared/plan-context';
+import { ActorName } from '../../shared/actor';
 
 /** One incident: what happened (timeline with the clause of each automatic step), who is summoned, and what you may do now. */
 export function IncidentPage() {
@@ -22,7 +21,7 @@ export function IncidentPage() {
   const incident = useIncident(id);
   const { t, lang } = useT();
   const { venue, role, unit, plan, info } = usePlan();
-  const [events, setEvents] = useState<ApiEvent[]>([]);
+  const [events, setEvents] = useState<IncidentApiEvent[]>([]);
   const [allowed, setAllowed] = useState<Allowed | null>(null);
   const [missing, setMissing] = useState(false);
   const deliveries = useDeliveries(id, events.length);
@@ -30,7 +29,7 @@ export function IncidentPage() {
 
   const reload = useCallback(async () => {
     try {
-      const [evs, allow] = await Promise.all([get<ApiEvent[]>(`/api/incidents/${id}/events`), get<Allowed>(`/api/incidents/${id}/allowed`)]);
+      const [evs, allow] = await Promise.all([get<IncidentApiEvent[]>(`/api/incidents/${id}/events`), get<Allowed>(`/api/incidents/${id}/allowed`)]);
       setEvents(evs);
       setAllowed(allow);
       if (!live.get(id)) await live.refresh(id);
@@ -167,7 +166,7 @@ export function IncidentPage() {
                   <div data-testid={`event-${e.type}`}>
                     <Typography.Text type="secondary">{clock(e.at)}</Typography.Text>{' '}
                     {describeEvent(e as unknown as IncidentEvent, lang, plan, time as (ms: number) => string, incident.measures)}
-                    {e.clause ? <Tag style={{ marginLeft: 6 }}>{e.clause}</Tag> : null}
+                    {'clause' in e && e.clause ? <Tag style={{ marginLeft: 6 }}>{e.clause}</Tag> : null}
                     {e.type === 'evidence_attached' && <Evidence id={String(e.attachment)} mediaType={String(e.media_type)} sha256={String(e.sha256)} />}
                     {e.actor && (
                       <Typography.Text type="secondary" style={{ marginLeft: 6 }}>

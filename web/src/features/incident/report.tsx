@@ -1,12 +1,12 @@
 import { App, Button, Checkbox, Form, Input, InputNumber, Radio, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { post } from '../api';
-import { useT } from '../i18n';
-import { live } from '../live';
-import { usePlan } from '../plan-context';
-import type { Incident } from '../types';
-import { SearchSelect } from '../components/search-select';
+import { post } from '../../shared/http';
+import { useT } from '../../shared/i18n';
+import { live } from '../../shared/live';
+import { usePlan } from '../../shared/plan-context';
+import type { Incident } from '../../../../src/api';
+import { SearchSelect } from '../../shared/search-select';
 
 interface ReportForm {
   venue: string;

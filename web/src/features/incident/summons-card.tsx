@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
-import { useT } from '../i18n';
-import { usePlan } from '../plan-context';
-import type { Summons } from '../types';
-import { Countdown } from './countdown';
-import { clock, SummonsStatus } from './incident-bits';
+import { useT } from '../../shared/i18n';
+import { usePlan } from '../../shared/plan-context';
+import type { Summons } from '../../../../src/api';
+import { Countdown } from '../../shared/countdown';
+import { clock, SummonsStatus } from '../../shared/incident-bits';
 
 /** A summons whose countdown has stopped: the person arrived, or the incident was cleared before (stood down). */
 export const summonsDone = (s: Summons) => s.arrived_at !== null || s.status === 'stood_down';

@@ -1,14 +1,13 @@
 import { Alert, App, Button, Input, Modal, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import type { RiskAlert } from '../../../src/engine/risk.view';
-import { personalDataIn } from '../../../src/engine/risk.personal';
-import { errorText, get, post } from '../api';
-import { useT } from '../i18n';
-import { live } from '../live';
-import { usePlan } from '../plan-context';
-import type { RiskAlerts } from '../types';
-import { dateTime } from './incident-bits';
+import type { RiskAlert, RiskAlerts } from '../../../../src/api';
+import { personalDataIn } from '../../../../src/api/personal-data';
+import { errorText, get, post } from '../../shared/http';
+import { useT } from '../../shared/i18n';
+import { live } from '../../shared/live';
+import { usePlan } from '../../shared/plan-context';
+import { dateTime } from '../../shared/incident-bits';
 
 export const LEVEL_COLOR: Record<string, string> = { high: 'red', medium: 'orange', low: 'blue' };
 

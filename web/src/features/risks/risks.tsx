@@ -3,16 +3,16 @@ import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
-import { personalDataIn } from '../../../src/engine/risk.personal';
-import { ApiError, errorText, get, post } from '../api';
-import { dateTime } from '../components/incident-bits';
-import { HandleSign, LEVEL_COLOR } from '../components/risk-alerts';
-import { useT } from '../i18n';
-import { live } from '../live';
-import { usePlan } from '../plan-context';
-import { useSession } from '../session';
-import type { Risk, RiskApiEvent, RiskDetail } from '../types';
-import { SearchSelect } from '../components/search-select';
+import type { Risk, RiskApiEvent, RiskDetail } from '../../../../src/api';
+import { personalDataIn } from '../../../../src/api/personal-data';
+import { ApiError, errorText, get, post } from '../../shared/http';
+import { dateTime } from '../../shared/incident-bits';
+import { HandleSign, LEVEL_COLOR } from './risk-alerts';
+import { useT } from '../../shared/i18n';
+import { live } from '../../shared/live';
+import { usePlan } from '../../shared/plan-context';
+import { useSession } from '../auth/session';
+import { SearchSelect } from '../../shared/search-select';
 
 const LEVELS = ['high', 'medium', 'low'] as const;
 const STATUSES = ['open', 'resolving', 'resolved'] as const;
@@ -322,7 +322,8 @@ const ALERTING = new Set(['sign_raised', 'review_overdue']);
 /** One register event: what happened, who did it, and its details. */
 function RiskEventLine({ e, roleName }: { e: RiskApiEvent; roleName: (r: string) => string }) {
   const { t } = useT();
-  const str = (k: string) => (typeof e[k] === 'string' ? (e[k] as string) : null);
+  const fields: Readonly<Record<string, unknown>> = e;
+  const str = (k: string) => (typeof fields[k] === 'string' ? (fields[k] as string) : null);
   const detail: ReactNode[] = [];
   if (e.type === 'leader_assigned' && str('leader')) detail.push(roleName(str('leader')!));
   if (e.type === 'risk_level_changed') detail.push(`${t(`risk.level.${str('from')}`)} → ${t(`risk.level.${str('to')}`)}`);

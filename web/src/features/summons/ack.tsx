@@ -1,9 +1,9 @@
 import { Alert, Button, Descriptions, Result, Spin, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { ApiError, errorText, get, post } from '../api';
-import { clock, MatterText } from '../components/incident-bits';
-import { setLang, useT } from '../i18n';
+import { ApiError, errorText, get, post } from '../../shared/http';
+import { clock, MatterText } from '../../shared/incident-bits';
+import { setLang, useT } from '../../shared/i18n';
 
 /** What `GET /api/ack/:token` says a link is for. */
 interface AckLink {
@@ -48,7 +48,7 @@ export function AckPage() {
     setDone(null);
     get<AckLink>(`/api/ack/${encodeURIComponent(token)}`).then(setLink, (err) => {
       const reason = refusalOf(err);
-      setFailure(reason ? t(`ack.refused.${reason}`) : errorText(err, t));
+      setFailure(reason ? t(`link.${reason}`) : errorText(err, t));
     });
   }, [token, t]);
 
@@ -58,7 +58,7 @@ export function AckPage() {
       setDone(await post<AckDone>(`/api/ack/${encodeURIComponent(token)}`));
     } catch (err) {
       const reason = refusalOf(err);
-      setFailure(reason ? t(`ack.refused.${reason}`) : errorText(err, t));
+      setFailure(reason ? t(`link.${reason}`) : errorText(err, t));
     } finally {
       setBusy(false);
     }

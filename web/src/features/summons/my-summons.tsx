@@ -1,14 +1,14 @@
 import { Alert, App, Button, Card, Empty, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { errorText, post } from '../api';
-import { Countdown } from '../components/countdown';
-import { Inbox } from '../components/deliveries';
-import { clock, MatterText, SummonsStatus } from '../components/incident-bits';
-import { useT } from '../i18n';
-import { live, useLiveList } from '../live';
-import { usePlan } from '../plan-context';
-import type { Incident, Summons } from '../types';
+import { errorText, post } from '../../shared/http';
+import { Countdown } from '../../shared/countdown';
+import { Inbox } from '../../shared/deliveries';
+import { clock, MatterText, SummonsStatus } from '../../shared/incident-bits';
+import { useT } from '../../shared/i18n';
+import { live, useLiveList } from '../../shared/live';
+import { usePlan } from '../../shared/plan-context';
+import type { Incident, Summons } from '../../../../src/api';
 
 interface MySummons {
   incident: Incident['incident'];

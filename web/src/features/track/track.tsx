@@ -1,12 +1,11 @@
 import { Alert, App, Button, Card, Descriptions, Form, Input, Radio, Space, Tag, Typography, type DescriptionsProps } from 'antd';
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { Rating } from '../../../src/engine/case.commands';
-import { ApiError, errorText, get, post } from '../api';
-import { Article, CaseStatusTag, CaseSteps, normalizeCode } from '../components/case-bits';
-import { dateTime } from '../components/incident-bits';
-import { setLang, useT } from '../i18n';
-import type { PublicCase } from '../types';
+import type { PublicCase, Rating } from '../../../../src/api';
+import { ApiError, errorText, get, post } from '../../shared/http';
+import { Article, CaseStatusTag, CaseSteps, normalizeCode } from '../cases/case-bits';
+import { dateTime } from '../../shared/incident-bits';
+import { setLang, useT } from '../../shared/i18n';
 
 const RATINGS = ['satisfied', 'basically_satisfied', 'not_satisfied'] as const satisfies readonly Rating[];
 
@@ -118,7 +117,7 @@ function FailureNotice({ failure, onOver }: { failure: Failure; onOver: () => vo
   useEffect(() => {
     if (failure.kind === 'wait' && left <= 0) onOver();
   }, [failure, left, onOver]);
-  const text = failure.kind === 'not_found' ? t('track.notFound') : failure.kind === 'wait' ? t('track.tooMany', { n: Math.max(left, 0) }) : `${t('common.error')}: ${failure.message}`;
+  const text = failure.kind === 'not_found' ? t('track.not_found') : failure.kind === 'wait' ? t('track.tooMany', { n: Math.max(left, 0) }) : `${t('common.error')}: ${failure.message}`;
   return <Alert type={failure.kind === 'wait' ? 'warning' : 'error'} showIcon title={text} style={{ marginTop: 16 }} data-testid={`track-${failure.kind}`} />;
 }
 
