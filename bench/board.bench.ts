@@ -12,18 +12,19 @@
  * choosing. `npm run bench:board` (builds first).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { freshDatabase } from '../test/support/databases.js';
-import { HttpClient, startServerProcess } from '../test/support/process.js';
+import { PASSWORD as BROWSER_PASSWORD } from '../test/support/process.js';
 import { ARTIFACTS, CHROMIUM, launch, signedIn, WALL } from '../test/browser/browser.js';
+import { describeMachine, freshDatabase, login, post, report, startServer } from './support.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 9);
 
-const server = await startServerProcess(['--demo', '--db', (await freshDatabase('sqlite')).url]);
+// The browser helpers sign in with the test suite's demo password.
+const server = await startServer(['--demo', '--db', (await freshDatabase('sqlite')).url], { YINGJI_DEMO_PASSWORD: BROWSER_PASSWORD });
 const browser = await launch();
 try {
-  const staff = await HttpClient.login(server.url, 'petition-bureau.staff');
-  const group = await HttpClient.login(server.url, 'working-group.leader');
+  const base = server.url;
+  const staff = await login(base, 'petition-bureau.staff', BROWSER_PASSWORD);
+  const group = await login(base, 'working-group.leader', BROWSER_PASSWORD);
   const units = [['town-tanggou', 'town-hengbu', 'dept-housing', 'dept-education'], ['town-fushan', 'town-zongyang', 'dept-human-resources', 'dept-natural-resources']];
   const ids: string[] = [];
   // 200 incidents, each: 4 units + tier-1 commander + tier-4 command and assistants = 10 summons.
@@ -31,10 +32,10 @@ try {
     await Promise.all(
       Array.from({ length: 10 }, async (_, k) => {
         const n = batch * 10 + k;
-        const created = await staff.post('/api/incidents', { venue: ['residence', 'venue-1', 'venue-2'][n % 3], headcount: 5, units: units[n % 2], matter: `事项 ${n}` });
-        await group.post(`/api/incidents/${created.body.id}/commands`, { do: 'escalate' });
-        await staff.post(`/api/incidents/${created.body.id}/commands`, { do: 'headcount', value: 60 });
-        ids.push(created.body.id);
+        const created = await post<{ id: string }>(base, staff, '/api/incidents', { venue: ['residence', 'venue-1', 'venue-2'][n % 3], headcount: 5, units: units[n % 2], matter: `事项 ${n}` });
+        await post(base, group, `/api/incidents/${created.id}/commands`, { do: 'escalate' });
+        await post(base, staff, `/api/incidents/${created.id}/commands`, { do: 'headcount', value: 60 });
+        ids.push(created.id);
       }),
     );
   }
@@ -51,7 +52,7 @@ try {
     const target = ids[(i * 37 + 11) % ids.length]!;
     const value = 70 + i;
     const t1 = performance.now();
-    await staff.post(`/api/incidents/${target}/commands`, { do: 'headcount', value });
+    await post(base, staff, `/api/incidents/${target}/commands`, { do: 'headcount', value });
     await page.getByTestId(`incident-${target}`).getByTestId('headcount').filter({ hasText: String(value) }).waitFor();
     delays.push(Math.round(performance.now() - t1));
   }
@@ -74,7 +75,7 @@ try {
       }),
   );
   const figures = {
-    machine: `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}`,
+    machine: describeMachine(),
     browser: CHROMIUM,
     incidents: 200,
     summons: 2000,
@@ -84,9 +85,10 @@ try {
   };
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(`${ARTIFACTS}board-perf.json`, `${JSON.stringify(figures, null, 2)}\n`);
-  console.log(JSON.stringify(figures, null, 2));
+  report('board', figures, [
+    `200 incidents, 2,000 summons at 1920×1080: first render ${figures.first_render_ms} ms; event → card median ${figures.event_to_card_ms.median} ms, slowest ${figures.event_to_card_ms.slowest} ms; countdowns 5 s: ${ticking.longTasks} long tasks, ${ticking.busyMs} ms busy`,
+  ]);
 } finally {
   await browser.close();
-  server.child.kill('SIGTERM');
-  await server.exited;
+  await server.stop();
 }

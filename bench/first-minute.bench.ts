@@ -22,59 +22,25 @@
  * (with demo accounts whose password is YINGJI_DEMO_PASSWORD; no incidents are added);
  * DEBUG_ENTRIES=1 prints every request of each page with its start and end.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ARTIFACTS, describeMachine, freshDatabase, login, PASSWORD, post, report, startServer, type ServerProcess } from './support.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const INCIDENTS = Number(process.env.INCIDENTS ?? 6);
-const PASSWORD = process.env.YINGJI_DEMO_PASSWORD ?? 'bench-password-123';
 const USER = 'working-group.leader';
 const CHROMIUM = process.env.YINGJI_CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), 'artifacts');
 const WEB = join(process.cwd(), 'dist', 'web');
 /** Slow 4G as DevTools throttles it: bytes per second, and latency added to every request. */
 const NETWORK = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9 };
 const CPU_SLOWDOWN = 4;
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-async function startServer(): Promise<{ url: string; child: ChildProcess | null }> {
-  if (process.env.YINGJI_BENCH_URL) return { url: process.env.YINGJI_BENCH_URL, child: null };
-  const db = `sqlite:${join(mkdtempSync(join(tmpdir(), 'yingji-bench-web-')), 'bench.db')}`;
-  const child = spawn(process.execPath, ['bin/yingji.js', 'serve', '--demo', '--port', '0', '--db', db], {
-    env: { ...process.env, YINGJI_DEMO_PASSWORD: PASSWORD, YINGJI_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /running on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${out}`)));
-  });
-  return { url, child };
-}
-
-async function login(base: string, username: string): Promise<Session> {
-  const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return { cookie, csrf: ((await res.json()) as { csrf_token: string }).csrf_token };
-}
-
-async function post(base: string, s: Session, path: string, body: unknown): Promise<any> {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (res.status >= 300) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+async function start(): Promise<{ url: string; server: ServerProcess | null }> {
+  if (process.env.YINGJI_BENCH_URL) return { url: process.env.YINGJI_BENCH_URL, server: null };
+  const server = await startServer(['--demo', '--db', (await freshDatabase('sqlite')).url]);
+  return { url: server.url, server };
 }
 
 /** Active incidents with summons on the board: a failed guide summons each unit's principal. */
@@ -82,7 +48,7 @@ async function seed(base: string): Promise<number> {
   const staff = await login(base, 'petition-bureau.staff');
   const units = [['town-tanggou', 'dept-housing'], ['town-fushan'], ['town-hengbu', 'dept-education']];
   for (let n = 0; n < INCIDENTS; n++) {
-    const { id } = await post(base, staff, '/api/incidents', { venue: ['residence', 'venue-1', 'venue-2'][n % 3], headcount: 6 + n, units: units[n % units.length], matter: `征地补偿款未发放 ${n}` });
+    const { id } = await post<{ id: string }>(base, staff, '/api/incidents', { venue: ['residence', 'venue-1', 'venue-2'][n % 3], headcount: 6 + n, units: units[n % units.length], matter: `征地补偿款未发放 ${n}` });
     await post(base, staff, `/api/incidents/${id}/commands`, { do: 'guide', result: 'failed' });
   }
   return INCIDENTS;
@@ -219,8 +185,7 @@ function initialJs() {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const loadAtStart = Number(loadavg()[0]!.toFixed(1));
-const { url, child } = await startServer();
+const { url, server } = await start();
 let exitCode = 0;
 try {
   const incidents = process.env.YINGJI_BENCH_URL ? 0 : await seed(url);
@@ -241,9 +206,8 @@ try {
   }
   const pick = (k: keyof (typeof rounds)[number]) => median(rounds.map((r) => r[k]));
   const result = {
-    machine: `${cpus().length}× ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`,
-    // Other work on the machine slows the throttled CPU further: the 1-minute load average before and after.
-    load_average: [loadAtStart, Number(loadavg()[0]!.toFixed(1))],
+    // Other work on the machine slows the throttled CPU further: see the load averages.
+    machine: describeMachine(),
     network: 'slow 4G: 1.6 Mbps down, 750 kbps up, 150 ms latency; CPU slowed 4×',
     rounds: ROUNDS,
     incidents,
@@ -260,15 +224,14 @@ try {
   };
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(ARTIFACTS, 'first-minute.json'), `${JSON.stringify({ ...result, all_rounds: rounds }, null, 2)}\n`);
-  console.log(JSON.stringify(result, null, 2));
   const m = result.median;
-  console.log(
-    `sign-in form ${m.sign_in_form_ms} ms (goal ≤ 2000) · board after sign-in ${m.board_after_sign_in_ms} ms, board when signed in ${m.board_signed_in_ms} ms (goal ≤ 3000)`,
-  );
+  report('first-minute', { ...result, all_rounds: rounds }, [
+    `sign-in form ${m.sign_in_form_ms} ms (goal ≤ 2000) · board after sign-in ${m.board_after_sign_in_ms} ms, board when signed in ${m.board_signed_in_ms} ms (goal ≤ 3000); median of ${ROUNDS}, ${result.network}`,
+  ]);
 } catch (err) {
   console.error(err);
   exitCode = 1;
 } finally {
-  child?.kill('SIGTERM');
+  await server?.stop();
 }
 process.exitCode = exitCode;
