@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { CASE_COMMAND_SHAPES } from '../engine/case.commands.js';
-import type { caseView, publicCaseView } from '../engine/case.view.js';
+import { CASE_COMMAND_SHAPES } from '../engine/case/commands.js';
+import type { caseView, publicCaseView } from '../engine/case/view.js';
 import type { CaseApiEvent } from './events.js';
 
-export { CaseCommand, type Channel, type Opinion, type Rating, type ReviewResult } from '../engine/case.commands.js';
+export { CaseCommand, type Channel, type Opinion, type Rating, type ReviewResult } from '../engine/case/commands.js';
 
 /** A petitioner's personal data on a case: optional, the least needed (safeguards 5). */
 export const PersonalData = z.strictObject({
@@ -21,7 +21,7 @@ export type RegisterBody = z.input<typeof RegisterBody>;
 /** A handler's name in both languages, as the case APIs send it. */
 type HandlerName = { handler_name: { zh: string; en: string } };
 
-/** A follow-up case as `GET /api/cases` lists it (src/engine/case.view.ts), with the handler's name and the head who approves an extension. */
+/** A follow-up case as `GET /api/cases` lists it (src/engine/case/view.ts), with the handler's name and the head who approves an extension. */
 export type CaseSummary = Omit<ReturnType<typeof caseView>, 'tracking_code'> & HandlerName & { head: string; tracking_code: string | null; matter_withheld: boolean };
 
 /** One case as `GET /api/cases/:id` returns it: the view, the commands open to the user, the timeline. */

@@ -1,6 +1,6 @@
-import type { CaseEvent } from '../engine/case.events.js';
-import type { IncidentEvent } from '../engine/events.js';
-import type { RiskEvent } from '../engine/risk.events.js';
+import type { CaseEvent } from '../engine/case/events.js';
+import type { IncidentEvent } from '../engine/incident/events.js';
+import type { RiskEvent } from '../engine/risk/events.js';
 
 /**
  * Events as the API and the live stream send them (src/server/context.ts `presentEvent`),

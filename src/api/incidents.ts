@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { COMMAND_SHAPES } from '../engine/commands.js';
-import type { IncidentView, UnitAccountability } from '../engine/incident.view.js';
+import { COMMAND_SHAPES } from '../engine/incident/commands.js';
+import type { IncidentView, UnitAccountability } from '../engine/incident/view.js';
 
-export { CommandSchema, type Command } from '../engine/commands.js';
+export { CommandSchema, type Command } from '../engine/incident/commands.js';
 
 /** `POST /api/incidents`: a `report` command, `do` optional. */
 export const ReportBody = z.strictObject({ do: z.literal('report').optional(), ...COMMAND_SHAPES.report });

@@ -14,7 +14,7 @@ export type { CaseDetail, CasePersonal, CaseSummary, Channel, Opinion, PublicCas
 export type { Risk, RiskAlert, RiskAlerts, RiskDetail, RiskKind, RiskLevel, RiskStatus } from './risks.js';
 export type { CaseApiEvent, EventActor, FeedEvent, IncidentApiEvent, RiskApiEvent } from './events.js';
 /** The engine's incident events, as `describeEvent` words them. */
-export type { IncidentEvent } from '../engine/events.js';
+export type { IncidentEvent } from '../engine/incident/events.js';
 export type { Login, Me, Screens } from './auth.js';
 export type { OrganizationFile, PersonBody, PersonPatch, PositionBody, ShiftBody, UnitBody, UnitPatch, VenueBody, VenuePatch } from './org.js';
 export type { Plan, PlanFile, PlanInfo, PlanUpload } from './plans.js';

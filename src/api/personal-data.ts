@@ -1,2 +1,2 @@
 /** The check the server makes for personal data in a register text, so the form can warn before sending. */
-export { personalDataIn } from '../engine/risk.personal.js';
+export { personalDataIn } from '../engine/risk/personal.js';

@@ -1,5 +1,5 @@
 import { formatInstant } from '../engine/time.js';
-import { accountability, eventView, incidentView } from '../engine/incident.view.js';
+import { accountability, eventView, incidentView } from '../engine/incident/view.js';
 import type { DrillRun } from './drill.runner.js';
 
 /**

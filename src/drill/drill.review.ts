@@ -1,7 +1,7 @@
 import { formatDuration } from '../plan/duration.js';
 import { unitName } from '../plan/plan.js';
 import { formatInstant } from '../engine/time.js';
-import { accountability } from '../engine/incident.view.js';
+import { accountability } from '../engine/incident/view.js';
 import { describeEvent } from '../i18n/describe.js';
 import { LANGS, t, type Lang } from '../i18n/messages.js';
 import type { DrillRun } from './drill.runner.js';

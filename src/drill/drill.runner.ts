@@ -1,7 +1,7 @@
 import type { Plan } from '../plan/plan.js';
-import type { Command } from '../engine/commands.js';
-import type { IncidentEvent } from '../engine/events.js';
-import type { IncidentState } from '../engine/incident.state.js';
+import type { Command } from '../engine/incident/commands.js';
+import type { IncidentEvent } from '../engine/incident/events.js';
+import type { IncidentState } from '../engine/incident/state.js';
 import { seededIds } from '../engine/ids.js';
 import type { DeciderContext } from '../engine/kernel/decider.js';
 import { incidentDecider } from '../engine/kernel/kinds.js';

@@ -1,7 +1,7 @@
 import { formatDuration } from '../plan/duration.js';
 import { roleName, unitName } from '../plan/plan.js';
 import { formatInstant } from '../engine/time.js';
-import { accountability } from '../engine/incident.view.js';
+import { accountability } from '../engine/incident/view.js';
 import { describeEvent, handlerName } from '../i18n/describe.js';
 import { t, type Lang } from '../i18n/messages.js';
 import { textTable } from '../i18n/table.js';

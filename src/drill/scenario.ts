@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from '../plan/duration.js';
 import type { Plan } from '../plan/plan.js';
 import { YamlSource, sortErrors, type SourceError } from '../plan/yaml-source.js';
-import { commandUnion, type Command } from '../engine/commands.js';
+import { commandUnion, type Command } from '../engine/incident/commands.js';
 import { ShortText, Text } from '../engine/limits.js';
 import { parseInstant } from '../engine/time.js';
 

@@ -1,5 +1,5 @@
 import { roleName, unitName, type Plan } from '../plan/plan.js';
-import type { IncidentEvent } from '../engine/events.js';
+import type { IncidentEvent } from '../engine/incident/events.js';
 import { t, type Lang } from './messages.js';
 
 /**

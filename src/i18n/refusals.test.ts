@@ -13,9 +13,9 @@ function unionMembers(file: string, type: string): string[] {
 describe('refusal texts', () => {
   it('every rejection code of incidents, cases and the register has words in Chinese and English', () => {
     const codes = [
-      ...unionMembers('../engine/events.ts', 'RejectionCode').map((c) => `rejection.${c}`),
-      ...unionMembers('../engine/case.events.ts', 'CaseRejectionCode').map((c) => `case.rejection.${c}`),
-      ...unionMembers('../engine/risk.events.ts', 'RiskRejectionCode').map((c) => `risk.rejection.${c}`),
+      ...unionMembers('../engine/incident/events.ts', 'RejectionCode').map((c) => `rejection.${c}`),
+      ...unionMembers('../engine/case/events.ts', 'CaseRejectionCode').map((c) => `case.rejection.${c}`),
+      ...unionMembers('../engine/risk/events.ts', 'RiskRejectionCode').map((c) => `risk.rejection.${c}`),
     ];
     expect(codes).toContain('rejection.stood_down');
     expect(codes).toContain('rejection.declined_needs_reason');

@@ -1,8 +1,8 @@
-import type { CaseCommandName } from '../engine/case.commands.js';
-import type { CaseRejectionCode } from '../engine/case.events.js';
-import type { CommandName } from '../engine/commands.js';
-import type { RejectionCode } from '../engine/events.js';
-import type { RiskRejectionCode } from '../engine/risk.events.js';
+import type { CaseCommandName } from '../engine/case/commands.js';
+import type { CaseRejectionCode } from '../engine/case/events.js';
+import type { CommandName } from '../engine/incident/commands.js';
+import type { RejectionCode } from '../engine/incident/events.js';
+import type { RiskRejectionCode } from '../engine/risk/events.js';
 
 /**
  * Every text that says no, in Chinese and in English, in one place: the engine's rejections
@@ -486,7 +486,7 @@ function issueZh(i: InputIssue): string {
   // A rule that names its refusal (`params: { refusal }` on a custom issue) is said in its own words.
   const named = (p.params as { refusal?: unknown } | undefined)?.refusal;
   if (typeof named === 'string' && named in zh) return zh[named as RefusalKey];
-  // The register's schemas refuse fields about a person by saying so (risk.commands.ts).
+  // The register's schemas refuse fields about a person by saying so (src/engine/risk/commands.ts).
   if (i.code === 'unrecognized_keys' && /about people/.test(i.message)) return zh['risk.rejection.personal_data'];
   const origin = p.origin as string | undefined;
   const n = (p.maximum ?? p.minimum) as number | bigint | undefined;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from '../engine/incident.decider.js';
-import { evolve } from '../engine/incident.evolve.js';
-import type { IncidentState } from '../engine/incident.state.js';
-import { evolveCase } from '../engine/case.state.js';
+import { decide } from '../engine/incident/decider.js';
+import { evolve } from '../engine/incident/evolve.js';
+import type { IncidentState } from '../engine/incident/state.js';
+import { evolveCase } from '../engine/case/state.js';
 import { loadPlanOrThrow } from '../plan/plan.loader.js';
 import { audienceOf, compose, localTime, type LoggedEvent, type Recipient, type Subject } from './messages.js';
 

@@ -1,7 +1,7 @@
-import type { CaseState } from '../engine/case.state.js';
+import type { CaseState } from '../engine/case/state.js';
 import { wallClockAt } from '../engine/county-time.js';
-import type { Holder } from '../engine/events.js';
-import type { IncidentState } from '../engine/incident.state.js';
+import type { Holder } from '../engine/incident/events.js';
+import type { IncidentState } from '../engine/incident/state.js';
 import { handlerName } from '../i18n/describe.js';
 import { t } from '../i18n/messages.js';
 import { roleName, type Plan } from '../plan/plan.js';

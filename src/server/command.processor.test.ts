@@ -5,7 +5,7 @@ import { MINUTE } from '../plan/duration.js';
 import { openStore, type Store } from '../store/db.js';
 import { verifyChain } from '../store/audit.js';
 import { eventsRepository } from '../store/events.repository.js';
-import type { Command } from '../engine/commands.js';
+import type { Command } from '../engine/incident/commands.js';
 import { Sealer } from './personal.js';
 import { PlanRegistry } from './plan.registry.js';
 import { StreamProcessor } from './stream.processor.js';

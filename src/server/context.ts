@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Plan } from '../plan/plan.js';
 import { countyTime, TIME_FIELDS } from '../engine/county-time.js';
-import type { IncidentState } from '../engine/incident.state.js';
-import { accountability, incidentView } from '../engine/incident.view.js';
+import type { IncidentState } from '../engine/incident/state.js';
+import { accountability, incidentView } from '../engine/incident/view.js';
 import { refusal } from '../i18n/refusals.js';
 import type { NotifyService } from '../notify/service.js';
 import { casesRepository } from '../store/cases.repository.js';

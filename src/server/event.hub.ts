@@ -1,5 +1,5 @@
 import type { Store } from '../store/db.js';
-import type { RiskState } from '../engine/risk.state.js';
+import type { RiskState } from '../engine/risk/state.js';
 import { eventsRepository } from '../store/events.repository.js';
 import { risksRepository } from '../store/risks.repository.js';
 import type { EventRow } from '../store/schema.js';

@@ -1,5 +1,5 @@
-import type { CaseState } from '../engine/case.state.js';
-import { runningDeadline } from '../engine/case.decider.js';
+import type { CaseState } from '../engine/case/state.js';
+import { runningDeadline } from '../engine/case/decider.js';
 import { byIds, type Db, type Trx } from './db.js';
 
 /** Queries over the follow-up case projection and its sealed personal data. */

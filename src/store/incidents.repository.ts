@@ -1,4 +1,4 @@
-import type { IncidentState } from '../engine/incident.state.js';
+import type { IncidentState } from '../engine/incident/state.js';
 import { byIds, type Db, type Trx } from './db.js';
 
 /** Queries over the incident projection (the engine state of each incident). */

@@ -1,4 +1,4 @@
-import type { IncidentState } from '../engine/incident.state.js';
+import type { IncidentState } from '../engine/incident/state.js';
 import type { Db } from './db.js';
 import type { CasesTable } from './schema.js';
 

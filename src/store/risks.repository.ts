@@ -1,4 +1,4 @@
-import { openSign, type RiskState } from '../engine/risk.state.js';
+import { openSign, type RiskState } from '../engine/risk/state.js';
 import { byIds, type Db, type Trx } from './db.js';
 
 /** Filters of the register list. */

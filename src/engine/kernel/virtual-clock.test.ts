@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DAY } from '../../plan/duration.js';
-import type { CaseCommand } from '../case.commands.js';
+import type { CaseCommand } from '../case/commands.js';
 import { seededIds } from '../ids.js';
-import type { RiskCommand } from '../risk.commands.js';
+import type { RiskCommand } from '../risk/commands.js';
 import { plan, T0 } from '../test-support/engine.fixture.js';
 import { caseDecider, riskDecider } from './kinds.js';
 import { runOnClock } from './virtual-clock.js';

@@ -1,12 +1,12 @@
 import { loadPlanOrThrow } from '../../plan/plan.loader.js';
 import type { Plan } from '../../plan/plan.js';
 import { MINUTE } from '../../plan/duration.js';
-import type { Command } from '../commands.js';
-import type { IncidentEvent } from '../events.js';
+import type { Command } from '../incident/commands.js';
+import type { IncidentEvent } from '../incident/events.js';
 import { execute } from '../../drill/drill.runner.js';
-import { evolve } from '../incident.evolve.js';
-import type { IncidentState } from '../incident.state.js';
-import { fireDue } from '../incident.timers.js';
+import { evolve } from '../incident/evolve.js';
+import type { IncidentState } from '../incident/state.js';
+import { fireDue } from '../incident/timers.js';
 import { seededIds } from '../ids.js';
 
 /** The shipped plan, loaded once for all engine tests. */

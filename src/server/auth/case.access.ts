@@ -1,5 +1,5 @@
-import type { CaseCommand, CaseCommandName } from '../../engine/case.commands.js';
-import type { CaseState } from '../../engine/case.state.js';
+import type { CaseCommand, CaseCommandName } from '../../engine/case/commands.js';
+import type { CaseState } from '../../engine/case/state.js';
 import { refusal, type Refusal } from '../../i18n/refusals.js';
 import type { Plan } from '../../plan/plan.js';
 import { unitOf } from '../../plan/plan.js';

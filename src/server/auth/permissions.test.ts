@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { Client, reportBody, testApp, type TestApp } from '../../../test/support/server.js';
-import type { CommandName } from '../../engine/commands.js';
+import type { CommandName } from '../../engine/incident/commands.js';
 import { demoUsername } from '../demo.js';
 import { say } from '../../i18n/refusals.js';
 import { COMMAND_RULES } from './permissions.js';

@@ -1,8 +1,8 @@
 import { refusal, type Refusal } from '../../i18n/refusals.js';
 import type { Plan } from '../../plan/plan.js';
 import { roleName } from '../../plan/plan.js';
-import type { Command, CommandName } from '../../engine/commands.js';
-import type { IncidentState } from '../../engine/incident.state.js';
+import type { Command, CommandName } from '../../engine/incident/commands.js';
+import type { IncidentState } from '../../engine/incident/state.js';
 
 /** The signed-in user as permissions see them: the roles they hold right now. */
 export interface Principal {

@@ -1,5 +1,5 @@
-import type { RiskCommand } from '../../engine/risk.commands.js';
-import type { RiskState } from '../../engine/risk.state.js';
+import type { RiskCommand } from '../../engine/risk/commands.js';
+import type { RiskState } from '../../engine/risk/state.js';
 import { refusal, type Refusal } from '../../i18n/refusals.js';
 import type { Plan } from '../../plan/plan.js';
 import { unitOf } from '../../plan/plan.js';

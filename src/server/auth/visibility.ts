@@ -1,6 +1,6 @@
-import type { CaseState } from '../../engine/case.state.js';
-import type { IncidentState } from '../../engine/incident.state.js';
-import type { RiskState } from '../../engine/risk.state.js';
+import type { CaseState } from '../../engine/case/state.js';
+import type { IncidentState } from '../../engine/incident/state.js';
+import type { RiskState } from '../../engine/risk/state.js';
 import { t } from '../../i18n/messages.js';
 import type { Plan } from '../../plan/plan.js';
 import { unitOf } from '../../plan/plan.js';

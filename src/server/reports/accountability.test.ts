@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../plan/duration.js';
-import type { IncidentState, Measure, Summons } from '../../engine/incident.state.js';
+import type { IncidentState, Measure, Summons } from '../../engine/incident/state.js';
 import { Incident, plan, report, T0 } from '../../engine/test-support/engine.fixture.js';
 import {
   acceptanceOutcome,

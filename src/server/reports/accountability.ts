@@ -1,4 +1,4 @@
-import type { IncidentState, Measure, Summons, SummonsStatus } from '../../engine/incident.state.js';
+import type { IncidentState, Measure, Summons, SummonsStatus } from '../../engine/incident/state.js';
 import { countyTime, localMidnight, parseDay, wallClockAt } from '../../engine/county-time.js';
 import { t as word } from '../../i18n/messages.js';
 import { roleName, unitName, unitOf, type Plan } from '../../plan/plan.js';

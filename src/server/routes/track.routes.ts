@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RATINGS } from '../../engine/case.commands.js';
-import type { CaseState } from '../../engine/case.state.js';
-import { publicCaseView } from '../../engine/case.view.js';
+import { RATINGS } from '../../engine/case/commands.js';
+import type { CaseState } from '../../engine/case/state.js';
+import { publicCaseView } from '../../engine/case/view.js';
 import { countyTime } from '../../engine/county-time.js';
 import { handlerName } from '../../i18n/describe.js';
 import { FailureLimiter } from '../auth/limiter.js';

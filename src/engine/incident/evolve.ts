@@ -1,5 +1,5 @@
 import type { IncidentEvent } from './events.js';
-import type { IncidentState, Summons } from './incident.state.js';
+import type { IncidentState, Summons } from './state.js';
 
 /**
  * Applies one event to the state. Pure and total: it never throws and never decides; it only

@@ -1,6 +1,6 @@
-import type { Channel, Opinion, Rating, ReviewResult } from './case.commands.js';
-import type { CaseDeadline, CaseEvent, CloseReason } from './case.events.js';
-import type { Category, Route } from './events.js';
+import type { Channel, Opinion, Rating, ReviewResult } from './commands.js';
+import type { CaseDeadline, CaseEvent, CloseReason } from './events.js';
+import type { Category, Route } from '../incident/events.js';
 
 /**
  * Where a case stands (rules.md): registered → accepted (or not accepted) → replied →

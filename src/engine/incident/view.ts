@@ -1,6 +1,6 @@
-import { TIME_FIELDS } from './county-time.js';
+import { TIME_FIELDS } from '../county-time.js';
 import type { IncidentEvent } from './events.js';
-import { stageOf, type IncidentState } from './incident.state.js';
+import { stageOf, type IncidentState } from './state.js';
 
 /** Turns an instant into the text the reader wants (ISO with the scenario's or county's offset). */
 export type TimeFormat = (ms: number) => string;

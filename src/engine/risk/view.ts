@@ -1,4 +1,4 @@
-import { openSign, type RiskState } from './risk.state.js';
+import { openSign, type RiskState } from './state.js';
 
 type Time = (ms: number) => string;
 const opt = (t: Time, ms: number | null) => (ms === null ? null : t(ms));

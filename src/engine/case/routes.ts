@@ -1,6 +1,6 @@
-import type { Plan, RouteRule } from '../plan/plan.js';
-import type { Route } from './events.js';
-import type { IncidentState } from './incident.state.js';
+import type { Plan, RouteRule } from '../../plan/plan.js';
+import type { Route } from '../incident/events.js';
+import type { IncidentState } from '../incident/state.js';
 
 /** The conditions a plan's follow-up routes may name (§4.2), each a pure predicate. */
 /** What a route depends on: the same for an incident and a walk-in visit. */

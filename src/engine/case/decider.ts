@@ -1,13 +1,13 @@
-import type { Plan } from '../plan/plan.js';
-import type { CaseCommand, CaseCommandOf } from './case.commands.js';
-import type { CaseDeadline, CaseEvent, CaseRejection, CaseRejectionCode } from './case.events.js';
-import { evolveCase, noticeKey, openForward, type CaseState } from './case.state.js';
-import type { PendingTimer } from './kernel/decider.js';
-import { fireDue, type TimerRules } from './kernel/timers.js';
-import type { EventOf } from './events.js';
-import type { IncidentState } from './incident.state.js';
+import type { Plan } from '../../plan/plan.js';
+import type { CaseCommand, CaseCommandOf } from './commands.js';
+import type { CaseDeadline, CaseEvent, CaseRejection, CaseRejectionCode } from './events.js';
+import { evolveCase, noticeKey, openForward, type CaseState } from './state.js';
+import type { PendingTimer } from '../kernel/decider.js';
+import { fireDue, type TimerRules } from '../kernel/timers.js';
+import type { EventOf } from '../incident/events.js';
+import type { IncidentState } from '../incident/state.js';
 import { chooseRoute } from './routes.js';
-import { addWorkingDays } from './time.js';
+import { addWorkingDays } from '../time.js';
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RiskCommand, RiskReport } from './risk.commands.js';
-import { normaliseText, personalDataIn } from './risk.personal.js';
+import { RiskCommand, RiskReport } from './commands.js';
+import { normaliseText, personalDataIn } from './personal.js';
 
 /*
  * The register's screen for personal data reads text the way a person would: full-width digits,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Command } from './commands.js';
-import { replay } from './incident.evolve.js';
-import { Incident, plan, report } from './test-support/engine.fixture.js';
+import { replay } from './evolve.js';
+import { Incident, plan, report } from '../test-support/engine.fixture.js';
 
 const ROLES = [
   'town-tanggou/principal',

@@ -1,4 +1,4 @@
-import type { RiskKind, RiskLevel } from './risk.commands.js';
+import type { RiskKind, RiskLevel } from './commands.js';
 
 /**
  * Everything that happens to a matter in the early-warning register (§6), in its own stream

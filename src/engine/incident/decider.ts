@@ -1,10 +1,10 @@
-import { arrivalClause, tierFor, type Plan } from '../plan/plan.js';
+import { arrivalClause, tierFor, type Plan } from '../../plan/plan.js';
 import type { Command, CommandOf } from './commands.js';
 import { Emitter } from './emitter.js';
 import type { IncidentEvent, Rejection, RejectionCode } from './events.js';
-import { evolve } from './incident.evolve.js';
-import { activate, clear, observe, raiseTier, summonUnits } from './incident.rules.js';
-import { summonsOf, type IncidentState } from './incident.state.js';
+import { evolve } from './evolve.js';
+import { activate, clear, observe, raiseTier, summonUnits } from './rules.js';
+import { summonsOf, type IncidentState } from './state.js';
 
 /** What the engine needs besides state and command: the plan, the clock and an id source. */
 export interface DecideContext {

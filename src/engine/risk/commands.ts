@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { LIMITS, RoleId, UnitId } from './limits.js';
-import { PERSON_FIELDS, personalDataIn } from './risk.personal.js';
+import { LIMITS, RoleId, UnitId } from '../limits.js';
+import { PERSON_FIELDS, personalDataIn } from './personal.js';
 
 export { PERSON_FIELDS, personalDataIn };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR, MINUTE, DAY } from '../plan/duration.js';
-import { decide } from './incident.decider.js';
-import { Incident, min, plan, report, T0 } from './test-support/engine.fixture.js';
+import { HOUR, MINUTE, DAY } from '../../plan/duration.js';
+import { decide } from './decider.js';
+import { Incident, min, plan, report, T0 } from '../test-support/engine.fixture.js';
 
 const TIER3 = [
   'police-bureau/duty-leader',

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY } from '../plan/duration.js';
-import type { CaseCommand } from './case.commands.js';
-import { decideCase, fireCaseDue, pendingCaseTimers, type CaseContext } from './case.decider.js';
-import type { CaseEvent } from './case.events.js';
-import { evolveCase, type CaseState } from './case.state.js';
-import { seededIds } from './ids.js';
-import { addWorkingDays } from './time.js';
-import { plan, T0 } from './test-support/engine.fixture.js';
+import { DAY } from '../../plan/duration.js';
+import type { CaseCommand } from './commands.js';
+import { decideCase, fireCaseDue, pendingCaseTimers, type CaseContext } from './decider.js';
+import type { CaseEvent } from './events.js';
+import { evolveCase, type CaseState } from './state.js';
+import { seededIds } from '../ids.js';
+import { addWorkingDays } from '../time.js';
+import { plan, T0 } from '../test-support/engine.fixture.js';
 
 /** A case driven through the pure engine on a virtual clock, as the processor does. */
 class Case {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, MINUTE } from '../plan/duration.js';
-import { dayIn } from './county-time.js';
-import { PERSON_FIELDS, personalDataIn, RiskCommand, RiskReport, type RiskCommandOf } from './risk.commands.js';
-import { decideRisk, fireRiskDue, pendingRiskTimers, reviewDue, type RiskContext } from './risk.decider.js';
-import type { RiskEvent } from './risk.events.js';
-import { evolveRisk, openSign, type RiskState } from './risk.state.js';
-import { riskAlerts } from './risk.view.js';
-import { plan, T0 } from './test-support/engine.fixture.js';
+import { DAY, MINUTE } from '../../plan/duration.js';
+import { dayIn } from '../county-time.js';
+import { PERSON_FIELDS, personalDataIn, RiskCommand, RiskReport, type RiskCommandOf } from './commands.js';
+import { decideRisk, fireRiskDue, pendingRiskTimers, reviewDue, type RiskContext } from './decider.js';
+import type { RiskEvent } from './events.js';
+import { evolveRisk, openSign, type RiskState } from './state.js';
+import { riskAlerts } from './view.js';
+import { plan, T0 } from '../test-support/engine.fixture.js';
 
 const TZ = plan.org.timezone;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BEHAVIOR_KINDS, MEASURE_KINDS } from '../plan/plan.schema.js';
-import { LIMITS, RoleId, ShortId, ShortText, Text, UnitId, uniqueList } from './limits.js';
+import { BEHAVIOR_KINDS, MEASURE_KINDS } from '../../plan/plan.schema.js';
+import { LIMITS, RoleId, ShortId, ShortText, Text, UnitId, uniqueList } from '../limits.js';
 
 /**
  * The command vocabulary (contract §1). The drill runner, the HTTP API and the web UI accept

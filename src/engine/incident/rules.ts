@@ -1,8 +1,8 @@
-import { arrivalClause, arrivalLimit, tierFor, unitOf, type Plan, type TierLevel } from '../plan/plan.js';
+import { arrivalClause, arrivalLimit, tierFor, unitOf, type Plan, type TierLevel } from '../../plan/plan.js';
 import type { Emitter } from './emitter.js';
 import type { ActivationTrigger, BehaviorKind, ClearedBy, SummonsReason } from './events.js';
-import { summonsOf } from './incident.state.js';
-import { chooseRoute } from './routes.js';
+import { summonsOf } from './state.js';
+import { chooseRoute } from '../case/routes.js';
 
 /*
  * The plan's automatic rules. Each takes an Emitter, reads the state as it stands after the

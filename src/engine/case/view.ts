@@ -1,5 +1,5 @@
-import { runningDeadline } from './case.decider.js';
-import type { CaseState } from './case.state.js';
+import { runningDeadline } from './decider.js';
+import type { CaseState } from './state.js';
 
 type Time = (ms: number) => string;
 const opt = (t: Time, ms: number | null) => (ms === null ? null : t(ms));

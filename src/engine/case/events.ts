@@ -1,5 +1,5 @@
-import type { Channel, Opinion, Rating, ReviewResult } from './case.commands.js';
-import type { Category, Route } from './events.js';
+import type { Channel, Opinion, Rating, ReviewResult } from './commands.js';
+import type { Category, Route } from '../incident/events.js';
 
 /**
  * Everything that happens to a follow-up case, in its own stream of the hash-chained log.

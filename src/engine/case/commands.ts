@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CATEGORIES } from './commands.js';
-import { LIMITS, RoleId, UnitId, uniqueList } from './limits.js';
+import { CATEGORIES } from '../incident/commands.js';
+import { LIMITS, RoleId, UnitId, uniqueList } from '../limits.js';
 
 /**
  * The follow-up case vocabulary (§4.2 and the petition regulation, rules.md). The HTTP API

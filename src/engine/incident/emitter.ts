@@ -1,7 +1,7 @@
 import type { IncidentEvent } from './events.js';
-import type { DecideContext } from './incident.decider.js';
-import { evolve } from './incident.evolve.js';
-import type { IncidentState } from './incident.state.js';
+import type { DecideContext } from './decider.js';
+import { evolve } from './evolve.js';
+import type { IncidentState } from './state.js';
 
 /** An event without its time: the emitter stamps `ctx.now`. */
 export type EventInput = IncidentEvent extends infer E ? (E extends IncidentEvent ? Omit<E, 'at'> : never) : never;

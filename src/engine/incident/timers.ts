@@ -1,12 +1,12 @@
-import { arrivalClause, type Plan, type TierLevel } from '../plan/plan.js';
+import { arrivalClause, type Plan, type TierLevel } from '../../plan/plan.js';
 import { Emitter } from './emitter.js';
 import type { IncidentEvent } from './events.js';
-import type { DecideContext } from './incident.decider.js';
-import { evolve } from './incident.evolve.js';
-import { summonUnits } from './incident.rules.js';
-import { summonsOf, type IncidentState } from './incident.state.js';
-import type { PendingTimer } from './kernel/decider.js';
-import { fireDue as fireTimersDue, type TimerRules } from './kernel/timers.js';
+import type { DecideContext } from './decider.js';
+import { evolve } from './evolve.js';
+import { summonUnits } from './rules.js';
+import { summonsOf, type IncidentState } from './state.js';
+import type { PendingTimer } from '../kernel/decider.js';
+import { fireDue as fireTimersDue, type TimerRules } from '../kernel/timers.js';
 
 /**
  * A timer is data: what falls due and when (absolute epoch ms). The server stores these and

@@ -1,10 +1,10 @@
-import type { Plan } from '../plan/plan.js';
-import { personalDataIn, type RiskCommand, type RiskCommandOf } from './risk.commands.js';
-import type { RiskEvent, RiskRejection, RiskRejectionCode } from './risk.events.js';
-import { evolveRisk, openSign, type RiskState } from './risk.state.js';
-import type { PendingTimer } from './kernel/decider.js';
-import { fireDue, type TimerRules } from './kernel/timers.js';
-import { dayIn, endOfDay } from './county-time.js';
+import type { Plan } from '../../plan/plan.js';
+import { personalDataIn, type RiskCommand, type RiskCommandOf } from './commands.js';
+import type { RiskEvent, RiskRejection, RiskRejectionCode } from './events.js';
+import { evolveRisk, openSign, type RiskState } from './state.js';
+import type { PendingTimer } from '../kernel/decider.js';
+import { fireDue, type TimerRules } from '../kernel/timers.js';
+import { dayIn, endOfDay } from '../county-time.js';
 
 /** What the risk decider needs besides the state: the plan (units, roles, the county's zone), the time, ids. */
 export interface RiskContext {

@@ -1,5 +1,5 @@
-import type { RiskKind, RiskLevel, RiskStatus } from './risk.commands.js';
-import type { RiskEvent } from './risk.events.js';
+import type { RiskKind, RiskLevel, RiskStatus } from './commands.js';
+import type { RiskEvent } from './events.js';
 
 /** A sign of a coming petition (上访苗头) and how the working group handled it. */
 export interface Sign {
