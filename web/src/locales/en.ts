@@ -1,8 +1,9 @@
+import { signIn } from './sign-in';
 import type { UiKey } from './zh';
 
 /** Words of the web UI in English. Every key of zh.ts must be here (the type checks it). */
 export const en: Record<UiKey, string> = {
-  'app.name': 'Yingji',
+  ...signIn.en,
   'app.subtitle': 'Petition incident response during the inspection',
   'nav.board': 'Board',
   'nav.report': 'Report',
@@ -12,7 +13,6 @@ export const en: Record<UiKey, string> = {
   'nav.org': 'Organization',
   'nav.drills': 'Drills',
   'nav.signout': 'Sign out',
-  'nav.language': '中文',
   'nav.roles': 'Roles held',
   'nav.admin': 'administrator',
   'nav.accountability': 'Accountability',
@@ -67,11 +67,6 @@ export const en: Record<UiKey, string> = {
   'acc.handler': 'Handling unit',
   'acc.caseCount': 'Cases',
   'acc.noCases': 'No case registered in this period',
-  'login.title': 'Sign in',
-  'login.username': 'User name',
-  'login.password': 'Password',
-  'login.submit': 'Sign in',
-  'login.failed': 'Sign-in failed',
   'live.online': 'Live',
   'live.offline': 'Offline, reconnecting…',
   'board.title': 'Incident board',
@@ -323,7 +318,6 @@ export const en: Record<UiKey, string> = {
   'drill.origin.bundled': 'bundled',
   'drill.origin.uploaded': 'uploaded',
   'nav.cases': 'Cases',
-  'login.track': 'Track a case',
   'incident.openCase': 'Open the case',
   'cases.title': 'Follow-up cases',
   'cases.register': 'Register a visit',

@@ -1,6 +1,8 @@
+import { signIn } from './sign-in';
+
 /** Words of the web UI in Chinese (the first language). Domain words come from src/i18n/messages.ts. */
 export const zh = {
-  'app.name': '应急',
+  ...signIn.zh,
   'app.subtitle': '巡视期间信访应急处置',
   'nav.board': '态势',
   'nav.report': '报告事件',
@@ -10,7 +12,6 @@ export const zh = {
   'nav.org': '组织',
   'nav.drills': '演练',
   'nav.signout': '退出',
-  'nav.language': 'English',
   'nav.roles': '所任角色',
   'nav.admin': '管理员',
   'nav.accountability': '考核',
@@ -65,11 +66,6 @@ export const zh = {
   'acc.handler': '承办单位',
   'acc.caseCount': '案件',
   'acc.noCases': '本期没有登记的案件',
-  'login.title': '登录',
-  'login.username': '用户名',
-  'login.password': '密码',
-  'login.submit': '登录',
-  'login.failed': '登录失败',
   'live.online': '实时',
   'live.offline': '连接中断,正在重连…',
   'board.title': '事件态势',
@@ -321,7 +317,6 @@ export const zh = {
   'drill.origin.bundled': '内置',
   'drill.origin.uploaded': '上传',
   'nav.cases': '案件',
-  'login.track': '查询办理进度',
   'incident.openCase': '查看案件',
   'cases.title': '信访案件',
   'cases.register': '登记来访',

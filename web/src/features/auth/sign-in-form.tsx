@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { Lang } from '../../../../src/api';
-import { en } from '../../locales/en';
-import { zh, type UiKey } from '../../locales/zh';
+import { signIn, type SignInKey } from '../../locales/sign-in';
 
 /**
  * The sign-in form: React and a few lines of CSS (`.yj-signin` in styles.css), without Ant
@@ -9,7 +8,7 @@ import { zh, type UiKey } from '../../locales/zh';
  * (main.tsx loads it before anything else). It looks like the rest of the UI.
  */
 export function SignInForm({ lang, onLang, onSignIn }: { lang: Lang; onLang: (lang: Lang) => void; onSignIn: (username: string, password: string) => Promise<void> }) {
-  const t = (key: UiKey) => (lang === 'en' ? en : zh)[key];
+  const t = (key: SignInKey) => signIn[lang][key];
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
