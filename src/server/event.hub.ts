@@ -16,8 +16,11 @@ export interface Frame {
 }
 /** Turns a batch into the frames one kind of reader receives. */
 export type Render = (batch: Batch) => Frame[];
-/** Receives the frames of a batch, rendered once for every reader of its kind. */
-export type Sink = (frames: readonly Frame[]) => void;
+/**
+ * Receives the frames of a batch, rendered once for every reader of its kind; `bytes` is all of
+ * them as one buffer, encoded once for the whole audience (a socket write without re-encoding).
+ */
+export type Sink = (frames: readonly Frame[], bytes: () => Buffer) => void;
 
 interface Audience {
   render: Render;
@@ -113,7 +116,9 @@ export class EventHub {
           this.cursor = Number(batch.rows.at(-1)!.seq);
           for (const audience of [...this.audiences.values()]) {
             const frames = audience.render(batch);
-            for (const sink of audience.sinks) sink(frames);
+            let encoded: Buffer | null = null;
+            const bytes = () => (encoded ??= Buffer.from(frames.map((f) => f.text).join('')));
+            for (const sink of audience.sinks) sink(frames, bytes);
           }
         }
       })

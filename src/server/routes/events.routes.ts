@@ -77,14 +77,18 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
       const render = (batch: Batch): Frame[] => presentFeed(p, plan, batch).map((e) => ({ seq: e.seq, text: `id: ${e.seq}\ndata: ${JSON.stringify(e.event)}\n\n` }));
       let backlogDone = false;
       const buffer: (readonly Frame[])[] = [];
-      const write = (frames: readonly Frame[]) => {
-        let out = '';
-        for (const f of frames) if (f.seq > sent) out += f.text;
-        if (frames.length) sent = Math.max(sent, frames.at(-1)!.seq);
-        if (out) res.write(out);
+      const write = (frames: readonly Frame[], bytes?: () => Buffer) => {
+        if (!frames.length) return;
+        if (bytes && frames[0]!.seq > sent) res.write(bytes());
+        else {
+          let out = '';
+          for (const f of frames) if (f.seq > sent) out += f.text;
+          if (out) res.write(out);
+        }
+        sent = Math.max(sent, frames.at(-1)!.seq);
       };
       const audience = `${plan.digest}\u0000${p.admin ? 1 : 0}\u0000${[...p.roles].sort().join('\u0001')}`;
-      const unsubscribe = s.hub.subscribe(audience, render, (frames) => (backlogDone ? write(frames) : buffer.push(frames)));
+      const unsubscribe = s.hub.subscribe(audience, render, (frames, bytes) => (backlogDone ? write(frames, bytes) : buffer.push(frames)));
       // Connections that opened together (a restart, a network back) do not beat together.
       const beat = () => res.write(`: heartbeat ${Date.now()}\n\n`);
       let heartbeat: NodeJS.Timeout = setTimeout(() => {
