@@ -1,17 +1,9 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import type { Lang, OrganizationFile, Plan, PlanFile } from '../../../src/api';
+import type { Lang, Plan, PlanInfo } from '../../../src/api';
 import { roleName, unitName } from '../../../src/api/plan-names';
 import { get } from './http';
 
-export interface PlanInfo {
-  id: string;
-  version: string;
-  digest: string;
-  version_id: string | null;
-  plan: PlanFile;
-  organization: OrganizationFile;
-  explain: { zh: string; en: string };
-}
+export type { PlanInfo };
 
 /** The parts of a compiled plan the shared describe/roleName helpers need, built in the browser. */
 export type PlanLike = Plan;
