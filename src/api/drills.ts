@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS, ShortText } from '../engine/limits.js';
 
 export type { IncidentView, UnitAccountability } from '../engine/incident/view.js';
+export type { DrillResult, SavedDrillReport } from '../server/views/drills.js';
 
 /** A scenario shipped with the product, by file name. */
 const Bundled = z.strictObject({ scenario: ShortText.min(1).describe('file name of a bundled scenario, e.g. crowd-grows-at-residence.yaml') });

@@ -4,17 +4,9 @@ import { z } from 'zod';
  * The figures of the accountability reports, as the server computes and sends them. Type-only:
  * the computation stays on the server; only its shapes reach the web.
  */
-export type {
-  AccountabilityReport,
-  Assessment,
-  AssessmentRow,
-  CaseFigures,
-  Compliance,
-  MeasureRecord,
-  Notice,
-  SummonsRecord,
-  UnitFigures,
-} from '../server/reports/accountability.js';
+export type { Assessment, AssessmentRow } from '../server/reports/accountability/assessment.js';
+export type { AccountabilityReport, CaseFigures, Compliance, MeasureRecord, SummonsRecord, UnitFigures } from '../server/reports/accountability/figures.js';
+export type { Notice } from '../server/reports/accountability/notice.js';
 
 const ReportLang = z.enum(['zh', 'en']).optional();
 

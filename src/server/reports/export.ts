@@ -2,7 +2,8 @@ import ExcelJS from 'exceljs';
 import type { Lang } from '../../i18n/messages.js';
 import { toCsv as csvText } from '../csv.js';
 import { t as word } from '../../i18n/messages.js';
-import type { AccountabilityReport, Assessment, Compliance, DeadlineOutcome } from './accountability.js';
+import type { Assessment } from './accountability/assessment.js';
+import type { AccountabilityReport, Compliance, DeadlineOutcome } from './accountability/figures.js';
 
 /*
  * Accountability tables as files: XLSX (exceljs) for the county's offices, and CSV with a

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { LIMITS, ShortText } from '../../engine/limits.js';
 import { attachmentsRepository } from '../../store/attachments.repository.js';
 import { mayIssue } from '../auth/permissions.js';
-import type { Actor } from '../stream.processor.js';
 import { presentIncident, principal, type Services } from '../context.js';
-import { refusal, type Refusal } from '../../i18n/refusals.js';
+import { refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
+import { runCommand } from './stream.command.js';
 
 const MEDIA = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf', 'video/mp4'];
 export const MAX_ATTACHMENT = LIMITS.attachment;
@@ -42,14 +42,19 @@ export function attachmentRoutes(app: FastifyInstance, s: Services): void {
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const id = crypto.randomUUID();
       const command = { do: 'attach' as const, attachment: id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length };
-      const outcome = await s.processor.submit(req.params.id, command, (state, plan): Actor | { forbidden: Refusal } => {
-        const permission = mayIssue(p, command, plan, state);
-        if (!permission.ok) return { forbidden: permission.reason };
-        return { userId: p.userId, username: p.username, role: permission.role, onBehalf: false };
-      });
-      if (outcome.kind === 'not_found') throw notFound(`incident ${req.params.id}`);
-      if (outcome.kind === 'forbidden') throw new ApiError('forbidden', outcome.reason);
-      if (outcome.kind === 'rejected') throw new ApiError('rejected', refusal(`rejection.${outcome.rejection.code}`), { reason: outcome.rejection.code });
+      // A refusal answers with the reason alone: unlike other commands, not the incident.
+      const incident = await runCommand(
+        s.processor,
+        {
+          what: `incident ${req.params.id}`,
+          permit: (c, state, plan) => mayIssue(p, c, plan, state),
+          refusal: (rejection) => refusal(`rejection.${rejection.code}`),
+          present: (state, plan) => presentIncident(s.store.db, p, state, plan),
+        },
+        p,
+        req.params.id,
+        command,
+      );
       // The record is written; now the file. A crash in between leaves a reference whose
       // hash shows the file missing, never a file without a record.
       await attachmentsRepository.insert(s.store.db, {
@@ -64,7 +69,7 @@ export function attachmentRoutes(app: FastifyInstance, s: Services): void {
         created_by: p.username,
       });
       reply.code(201);
-      return { attachment: { id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length }, incident: await presentIncident(s.store.db, p, outcome.state, outcome.plan) };
+      return { attachment: { id, sha256, name: req.query.name, media_type: mediaType, size: bytes.length }, incident };
     },
   );
 

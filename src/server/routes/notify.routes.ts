@@ -16,6 +16,7 @@ import { withhold, withheldMatters } from '../auth/visibility.js';
 import type { Actor } from '../stream.processor.js';
 import { presentIncident, principal, requireAdmin, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
+import { deliveryView, messageView, type InboxMessage } from '../views/deliveries.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 const TokenParams = z.object({ token: z.string().min(1).max(200) });
@@ -51,30 +52,6 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
     return by;
   };
 
-  /** An outbox row as the API shows it; addresses (phones, e-mails) only to administrators. */
-  const present = (m: OutboxRow, t: (ms: number) => string, attempts: DeliveryAttemptRow[] | null, names: ReadonlyMap<string, string>, admin: boolean, secrets: readonly string[] = []) => {
-    const body = JSON.parse(m.body) as NotificationBody;
-    return {
-      id: m.id,
-      kind: body.kind,
-      channel: m.channel,
-      recipient: m.recipient,
-      recipient_name: names.get(m.recipient) ?? null,
-      ...(admin ? { address: m.address } : {}),
-      subject: m.subject === null ? null : withhold(m.subject, secrets),
-      text: withhold(body.text, secrets),
-      role: typeof body.data?.role === 'string' ? body.data.role : null,
-      event: typeof body.data?.event === 'string' ? body.data.event : null,
-      source: m.source_stream ? { stream: m.source_stream, id: m.source_id, seq: m.source_seq === null ? null : Number(m.source_seq) } : null,
-      status: m.status,
-      attempts: Number(m.attempts),
-      last_error: m.last_error,
-      created_at: t(Number(m.created_at)),
-      sent_at: m.sent_at === null ? null : t(Number(m.sent_at)),
-      ...(attempts ? { tries: attempts.map((a) => ({ attempt: Number(a.attempt), at: t(Number(a.at)), outcome: a.outcome, detail: a.detail, external_id: a.external_id })) } : {}),
-    };
-  };
-
   const namesOf = async (rows: readonly OutboxRow[]): Promise<Map<string, string>> => {
     const ids = [...new Set(rows.map((m) => m.recipient))].slice(0, 1000);
     if (!ids.length) return new Map();
@@ -92,9 +69,9 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
     // Texts written before accusations were kept out of messages are withheld here too.
     const incidents = await incidentsRepository.many(s.store.db, rows.filter((m) => m.source_stream === 'incident' && m.source_id).map((m) => m.source_id!));
     const secrets = withheldMatters(p, plan, [...incidents.values()].map((i) => i.state));
-    return rows.map((m) => {
+    return rows.map((m): InboxMessage => {
       const body = JSON.parse(m.body) as NotificationBody;
-      return { ...present(m, t, null, new Map(), false, secrets), ...(body.link ? { link: body.link } : {}) };
+      return { ...messageView(m, t, new Map(), false, (text) => withhold(text, secrets)), ...(body.link ? { link: body.link } : {}) };
     });
   });
 
@@ -110,7 +87,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
       const rows = await outboxRepository.bySource(s.store.db, 'incident', req.params.id);
       const [attempts, names] = await Promise.all([attemptsOf(rows), namesOf(rows)]);
       const secrets = withheldMatters(p, plan, [row.state]);
-      return rows.map((m) => present(m, t, attempts.get(m.id) ?? [], names, p.admin, secrets));
+      return rows.map((m) => deliveryView(m, t, attempts.get(m.id) ?? [], names, p.admin, (text) => withhold(text, secrets)));
     },
   );
 
@@ -119,7 +96,7 @@ export function notifyRoutes(app: FastifyInstance, s: Services): void {
     const t = countyTime(await s.plans.current());
     const rows = await outboxRepository.dead(s.store.db, 200);
     const [attempts, names] = await Promise.all([attemptsOf(rows), namesOf(rows)]);
-    return rows.map((m) => present(m, t, attempts.get(m.id) ?? [], names, true));
+    return rows.map((m) => deliveryView(m, t, attempts.get(m.id) ?? [], names, true, (text) => text));
   });
 
   r.post(

@@ -1,30 +1,11 @@
 import { App, Button, Card, Empty, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
+import type { Delivery, InboxMessage } from '../../../src/api';
 import { errorText, get, post } from './http';
 import { useT } from './i18n';
 import { clock, dateTime } from './incident-bits';
 
-/** One notification and its delivery attempts, as `GET /api/incidents/:id/deliveries` returns it. */
-export interface Delivery {
-  id: string;
-  kind: string;
-  channel: string;
-  recipient: string;
-  recipient_name: string | null;
-  address?: string;
-  subject: string | null;
-  text: string;
-  role: string | null;
-  event: string | null;
-  source: { stream: string; id: string | null; seq: number | null } | null;
-  status: 'pending' | 'sent' | 'dead';
-  attempts: number;
-  last_error: string | null;
-  created_at: string;
-  sent_at: string | null;
-  tries: { attempt: number; at: string; outcome: 'sent' | 'failed'; detail: string | null }[];
-}
 
 const COLOR: Record<Delivery['status'], string> = { sent: 'green', pending: 'blue', dead: 'red' };
 
@@ -189,17 +170,14 @@ export function DeadLetters() {
   );
 }
 
-/** One of my in-app notifications, as `GET /api/my/inbox` returns it. */
-type InboxItem = Omit<Delivery, 'tries'> & { link?: string };
-
 const KIND_COLOR: Record<string, string> = { summons: 'red', alert: 'orange', approval_request: 'gold', case_deadline: 'blue', escalation: 'volcano' };
 
 /** My in-app notifications, newest first: summons, alerts, approval requests, case deadlines. */
 export function Inbox() {
   const { t } = useT();
-  const [items, setItems] = useState<InboxItem[] | null>(null);
+  const [items, setItems] = useState<InboxMessage[] | null>(null);
   useEffect(() => {
-    get<InboxItem[]>('/api/my/inbox').then(setItems, () => setItems([]));
+    get<InboxMessage[]>('/api/my/inbox').then(setItems, () => setItems([]));
   }, []);
   if (!items?.length) return null;
   return (

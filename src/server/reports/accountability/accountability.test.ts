@@ -1,26 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR, MINUTE } from '../../plan/duration.js';
-import type { IncidentState, Measure, Summons } from '../../engine/incident/state.js';
-import { Incident, plan, report, T0 } from '../../engine/test-support/engine.fixture.js';
-import {
-  acceptanceOutcome,
-  accountabilityReport,
-  assessment,
-  handlingOutcome,
-  measureKey,
-  noticeDraft,
-  parsePeriod,
-  quantile,
-  summonsStatus,
-  yearOf,
-  type CaseRecord,
-  type Period,
-  type ReportInput,
-} from './accountability.js';
+import { HOUR, MINUTE } from '../../../plan/duration.js';
+import type { IncidentState, Measure, Summons } from '../../../engine/incident/state.js';
+import { Incident, plan, report, T0 } from '../../../engine/test-support/engine.fixture.js';
+import { assessment } from './assessment.js';
+import { acceptanceOutcome, accountabilityReport, handlingOutcome, measureKey, quantile, summonsStatus, type CaseRecord, type ReportInput } from './figures.js';
+import { noticeDraft } from './notice.js';
+import { yearOf, type Period } from './period.js';
 
 /*
  * The accountability figures on known inputs: quantiles, summons status as of a clock,
- * period boundaries, attribution of unapproved measures, case deadlines, the draft notice.
+ * attribution of unapproved measures, case deadlines, the year-end assessment and the draft
+ * notice (they share the incidents and cases built here; periods are in period.test.ts).
  */
 
 const DAY = 24 * HOUR;
@@ -365,26 +355,5 @@ describe('the year-end assessment and the draft notice (§5.2)', () => {
     const n = noticeDraft(accountabilityReport(input({ incidents: [incident([summons('dept-housing', 0, 10)])] })), plan, MARCH, now);
     expect(n.units).toEqual([]);
     expect(n.text).toContain('本期各单位均按时到场');
-  });
-});
-
-describe('periods from query text', () => {
-  const tz = 'Asia/Shanghai';
-  it('reads calendar days in the county, the last day included', () => {
-    expect(parsePeriod('2026-03-01', '2026-03-31', tz, 0)).toEqual(MARCH);
-    expect(parsePeriod('2026-12-31', '2026-12-31', tz, 0)).toEqual({ from: Date.parse('2026-12-31T00:00:00+08:00'), to: Date.parse('2027-01-01T00:00:00+08:00') });
-  });
-  it('reads ISO instants, the end excluded', () => {
-    expect(parsePeriod('2026-03-02T09:00:00+08:00', '2026-03-02T10:00:00Z', tz, 0)).toEqual({ from: Date.parse('2026-03-02T01:00:00Z'), to: Date.parse('2026-03-02T10:00:00Z') });
-  });
-  it('defaults to the current month in the county (31 March 17:00 UTC is already April there)', () => {
-    expect(parsePeriod(undefined, undefined, tz, Date.parse('2026-03-15T12:00:00+08:00'))).toEqual(MARCH);
-    expect(parsePeriod(undefined, undefined, tz, Date.parse('2026-03-31T17:00:00Z'))).toEqual({ from: MARCH.to, to: Date.parse('2026-05-01T00:00:00+08:00') });
-  });
-  it('refuses impossible dates, a lone bound, text without an offset, and an empty span', () => {
-    expect(parsePeriod('2026-02-30', '2026-03-01', tz, 0)).toHaveProperty('error');
-    expect(parsePeriod('2026-03-01', undefined, tz, 0)).toHaveProperty('error');
-    expect(parsePeriod('2026-03-01T00:00:00', '2026-03-02', tz, 0)).toHaveProperty('error');
-    expect(parsePeriod('2026-03-02', '2026-03-01', tz, 0)).toHaveProperty('error');
   });
 });

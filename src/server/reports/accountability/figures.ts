@@ -1,8 +1,10 @@
-import type { IncidentState, Measure, Summons, SummonsStatus } from '../../engine/incident/state.js';
-import { countyTime, localMidnight, parseDay, wallClockAt } from '../../engine/county-time.js';
-import { t as word } from '../../i18n/messages.js';
-import { roleName, unitName, unitOf, type Plan } from '../../plan/plan.js';
-import type { CasesTable } from '../../store/schema.js';
+import type { IncidentState, Measure, Summons, SummonsStatus } from '../../../engine/incident/state.js';
+import { countyTime } from '../../../engine/county-time.js';
+import { t as word } from '../../../i18n/messages.js';
+import { MINUTE } from '../../../plan/duration.js';
+import { roleName, unitName, unitOf, type Plan } from '../../../plan/plan.js';
+import type { CasesTable } from '../../../store/schema.js';
+import { inPeriod, type Period } from './period.js';
 
 /*
  * Accountability figures (§5.2, safeguards 2 and 3): per unit, how summons ended and how long
@@ -11,14 +13,6 @@ import type { CasesTable } from '../../store/schema.js';
  * checked on known inputs. Drills never reach these functions: they run in memory and are
  * never stored, and only stored incidents and cases are read.
  */
-
-const MINUTE = 60_000;
-
-/** A half-open interval of instants `[from, to)`, epoch ms. */
-export interface Period {
-  from: number;
-  to: number;
-}
 
 /** The columns of a case row the figures need (times epoch ms). */
 export type CaseRecord = Pick<
@@ -181,7 +175,6 @@ export function quantile(sorted: readonly number[], q: number): number | null {
 
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 const ratio = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
-const inPeriod = (ms: number, p: Period) => ms >= p.from && ms < p.to;
 const names = (plan: Plan, unit: string): Names => ({ zh: unitName(plan, unit, 'zh'), en: unitName(plan, unit, 'en') });
 const venueNames = (plan: Plan, venue: string): Names => {
   const v = plan.org.venues.find((x) => x.id === venue);
@@ -240,7 +233,8 @@ export interface ReportInput {
   always?: readonly string[];
 }
 
-function unitFigures(plan: Plan, unit: string, summons: readonly { s: Summons; status: SummonsStatus }[], unapproved: number): UnitFigures {
+/** One unit's summons figures from its summons of the period; with none, a row of zeros (the assessment lists every bound unit). */
+export function unitFigures(plan: Plan, unit: string, summons: readonly { s: Summons; status: SummonsStatus }[], unapproved: number): UnitFigures {
   const n = { on_time: 0, late: 0, missed: 0, stood_down: 0, pending: 0 };
   for (const x of summons) n[x.status]++;
   const minutes = summons
@@ -261,7 +255,7 @@ function unitFigures(plan: Plan, unit: string, summons: readonly { s: Summons; s
 }
 
 /** Orders unit ids as the organization lists them, unknown ids last by name. */
-function byPlanOrder(plan: Plan): (a: string, b: string) => number {
+export function byPlanOrder(plan: Plan): (a: string, b: string) => number {
   const order = new Map([...plan.units.keys()].map((id, i) => [id, i]));
   return (a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9) || a.localeCompare(b);
 }
@@ -398,153 +392,4 @@ export function accountabilityReport(input: ReportInput): AccountabilityReport {
     cases: caseFigures,
     overdue_cases: overdue,
   };
-}
-
-/** One row of the year-end petition assessment (年终信访考核, §5.2): summons and case figures of a unit. */
-export interface AssessmentRow extends UnitFigures {
-  cases: number;
-  acceptance: Compliance;
-  handling: Compliance;
-}
-
-export interface Assessment {
-  year: number;
-  period: { from: string; to: string };
-  generated_at: string;
-  rows: AssessmentRow[];
-}
-
-/** The units the year-end assessment always lists: the townships and county departments §5.2 binds, and the police (§5.1). */
-export function assessedUnits(plan: Plan): string[] {
-  return [...plan.units.values()].filter((u) => u.kind === 'township' || u.kind === 'county-department' || u.kind === 'police').map((u) => u.id);
-}
-
-/**
- * The year-end assessment table: every assessed unit and every unit with figures in the
- * year, its summons figures, measures taken without approval, and case compliance. Pure.
- */
-export function assessment(input: Omit<ReportInput, 'unit' | 'always'> & { year: number }): Assessment {
-  const report = accountabilityReport({ ...input, unit: null, always: assessedUnits(input.plan) });
-  const order = byPlanOrder(input.plan);
-  const ids = [...new Set([...report.units.map((u) => u.unit), ...report.cases.map((c) => c.unit)])].sort(order);
-  const empty: Compliance = { on_time: 0, late: 0, overdue: 0, pending: 0, rate: null };
-  const rows = ids.map((id) => {
-    const u = report.units.find((x) => x.unit === id) ?? unitFigures(input.plan, id, [], 0);
-    const c = report.cases.find((x) => x.unit === id);
-    return { ...u, cases: c?.cases ?? 0, acceptance: c?.acceptance ?? empty, handling: c?.handling ?? empty };
-  });
-  return { year: input.year, period: report.period, generated_at: report.generated_at, rows };
-}
-
-/** A unit named in the draft notice, with its late and missed summons. */
-export interface NoticeUnit {
-  unit: string;
-  name: Names;
-  late: number;
-  missed: number;
-  summons: SummonsRecord[];
-}
-
-export interface Notice {
-  period: { from: string; to: string };
-  generated_at: string;
-  totals: AccountabilityReport['totals'];
-  units: NoticeUnit[];
-  /** The draft 通报 in Chinese, for the working group to edit and issue. */
-  text: string;
-}
-
-const zhDate = (ms: number, plan: Plan) => {
-  const w = wallClockAt(ms, plan.org.timezone);
-  return `${w.year}年${w.month}月${w.day}日`;
-};
-const zhTime = (ms: number, plan: Plan) => {
-  const w = wallClockAt(ms, plan.org.timezone);
-  return `${w.month}月${w.day}日${w.hour}:${String(w.minute).padStart(2, '0')}`;
-};
-const zhLimit = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}小时` : ms % MINUTE === 0 ? `${ms / MINUTE}分钟` : `${ms / 1000}秒`);
-const zhNumber = (n: number) => '一二三四五六七八九十'[n - 1] ?? String(n);
-const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
-
-/**
- * The draft notice (通报, §5.2) of a period: every unit with late or missed summons, with each
- * summons, worst first (most missed, then most late). The text is a draft in Chinese for the
- * working group to edit. Pure.
- */
-export function noticeDraft(report: AccountabilityReport, plan: Plan, period: Period, now: number): Notice {
-  const byUnit = new Map<string, NoticeUnit>();
-  for (const s of report.late) {
-    let u = byUnit.get(s.unit);
-    if (!u) byUnit.set(s.unit, (u = { unit: s.unit, name: s.unit_name, late: 0, missed: 0, summons: [] }));
-    u[s.status === 'missed' ? 'missed' : 'late']++;
-    u.summons.push(s);
-  }
-  const order = byPlanOrder(plan);
-  const units = [...byUnit.values()].sort((a, b) => b.missed - a.missed || b.late - a.late || order(a.unit, b.unit));
-
-  const span = `${zhDate(period.from, plan)}至${zhDate(period.to - 1, plan)}`;
-  const limits = plan.arrivalLimits;
-  const { totals } = report;
-  const lines: string[] = [];
-  lines.push(`关于${span}信访应急处置到场情况的通报`, '(草稿)', '', '各乡镇、县直各有关单位:', '');
-  lines.push(
-    `  按照《${plan.file.title.zh}》工作纪律(${plan.file.discipline.arrival.clause}、${plan.file.discipline.arrival.police.clause}),` +
-      `接到通知后,乡镇主要负责同志须在${zhLimit(limits.township ?? limits.default!)}内、县直部门主要负责同志须在${zhLimit(limits['county-department'] ?? limits.default!)}内赶到现场,` +
-      `公安机关须在${zhLimit(plan.policeLimit)}内到达现场。` +
-      `${span},共发出到场通知${totals.summoned}次,按时到场${totals.on_time}次,迟到${totals.late}次,未到场${totals.missed}次,按时到场率${percent(totals.on_time_rate)}。` +
-      // Stood down when the incident was cleared before they arrived: neither late nor missed, no unit named for it.
-      (totals.stood_down ? `另有${totals.stood_down}次因现场处置结束、在到场时限前解除,不计迟到或未到场。` : ''),
-  );
-  if (units.length === 0) {
-    lines.push('  本期各单位均按时到场,予以肯定。');
-  } else {
-    lines.push('  现将未按时到场的单位通报如下:', '');
-    units.forEach((u, i) => {
-      const counts = [u.late ? `迟到${u.late}次` : '', u.missed ? `未到场${u.missed}次` : ''].filter(Boolean).join(',');
-      lines.push(`  ${zhNumber(i + 1)}、${u.name.zh}(${counts})`);
-      u.summons.forEach((s, j) => {
-        const issued = zhTime(Date.parse(s.issued_at), plan);
-        const deadline = zhTime(Date.parse(s.deadline), plan);
-        const outcome = s.arrived_at === null ? '未到场' : `${zhTime(Date.parse(s.arrived_at), plan)}到场,迟到${s.minutes_over}分钟`;
-        lines.push(`    ${j + 1}. ${issued}通知${s.role_name.zh}到${s.venue_name.zh},应于${deadline}前到场,${outcome}(事件编号 ${s.incident})。`);
-      });
-    });
-    lines.push('', '  请被通报单位认真查找原因,限期整改,严格落实到场时限要求。以上情况纳入县政府年终信访考核;造成严重后果的,依规依纪追究责任。');
-  }
-  lines.push('', `${plan.file.working_group.label.zh}`, zhDate(now, plan));
-  return { period: report.period, generated_at: report.generated_at, totals, units, text: lines.join('\n') };
-}
-
-/** The calendar month containing an instant, in a time zone. Pure. */
-export function monthOf(ms: number, timeZone: string): Period {
-  const { year, month } = wallClockAt(ms, timeZone);
-  return { from: localMidnight(year, month, 1, timeZone), to: localMidnight(year, month + 1, 1, timeZone) };
-}
-
-/** The calendar year in a time zone. Pure. */
-export function yearOf(year: number, timeZone: string): Period {
-  return { from: localMidnight(year, 1, 1, timeZone), to: localMidnight(year + 1, 1, 1, timeZone) };
-}
-
-/**
- * A period from query text: `from` and `to` are calendar days in the county (`2026-03-01`,
- * `to` inclusive) or ISO instants with an offset (`to` exclusive); both missing means the
- * current month. Returns an error text for anything else. Pure.
- */
-export function parsePeriod(from: string | undefined, to: string | undefined, timeZone: string, now: number): Period | { error: string } {
-  if (from === undefined && to === undefined) return monthOf(now, timeZone);
-  if (from === undefined || to === undefined) return { error: 'give both `from` and `to`, or neither for the current month' };
-  const instant = (text: string, end: boolean): number | null => {
-    const d = parseDay(text);
-    if (d) return localMidnight(d.year, d.month, end ? d.day + 1 : d.day, timeZone);
-    if (!/(Z|[+-]\d\d:\d\d)$/.test(text)) return null;
-    const ms = Date.parse(text);
-    return Number.isNaN(ms) ? null : ms;
-  };
-  const a = instant(from, false);
-  const b = instant(to, true);
-  if (a === null) return { error: `\`from\` is not a date (YYYY-MM-DD) or an ISO instant with an offset: ${from}` };
-  if (b === null) return { error: `\`to\` is not a date (YYYY-MM-DD) or an ISO instant with an offset: ${to}` };
-  if (b <= a) return { error: '`to` must come after `from`' };
-  return { from: a, to: b };
 }

@@ -1,26 +1,16 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Card, Empty, Space, Table, Tag } from 'antd';
+import type { SavedDrillReport } from '../../../../src/api';
 import { useT } from '../../shared/i18n';
-import { ComplianceTag, type Bilingual, type DrillResult } from './drill-result';
-
-/** A saved drill report as GET /api/drills/reports lists it. */
-export interface SavedReport {
-  id: string;
-  scenario: { name: string; title?: Bilingual; file: string; origin: 'bundled' | 'uploaded' };
-  plan: { id: string; version: string; digest: string };
-  virtual_start: string;
-  created_at: string;
-  created_by: string | null;
-  summary: DrillResult['summary'];
-}
+import { ComplianceTag } from './drill-result';
 
 /** Saved reports, newest first: who saved which drill, how it went, and downloads. */
-export function ReportsCard({ reports, onOpen, openId }: { reports: SavedReport[] | null; onOpen: (id: string) => void; openId: string | null }) {
+export function ReportsCard({ reports, onOpen, openId }: { reports: SavedDrillReport[] | null; onOpen: (id: string) => void; openId: string | null }) {
   const { t, lang } = useT();
   return (
     <Card size="small" title={t('drill.reports')}>
       <div data-testid="drill-reports">
-        <Table<SavedReport>
+        <Table<SavedDrillReport>
           size="small"
           rowKey="id"
           loading={!reports}

@@ -1,32 +1,12 @@
 import { SaveOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Row, Space, Statistic, Table, Tag, Timeline, Typography } from 'antd';
-import type { IncidentView, UnitAccountability } from '../../../../src/api';
+import type { DrillResult } from '../../../../src/api';
 import { clock, SUMMONS_COLOR, TierTag } from '../../shared/incident-bits';
 import { useT } from '../../shared/i18n';
 import { usePlan } from '../../shared/plan-context';
 
 /** A text in both languages. */
 export type Bilingual = { zh: string; en: string };
-
-/** What POST /api/drills answers (and a saved report keeps): the contract JSON, the timeline, the compliance summary. */
-export interface DrillResult {
-  scenario: { file: string; origin: 'bundled' | 'uploaded'; name: string; title?: Bilingual; start: string; until: string; steps: number };
-  drill: Pick<IncidentView, 'summons' | 'tiers' | 'alerts' | 'measures' | 'rejected' | 'cases'> & {
-    scenario: string;
-    plan: { id: string; version: string; digest: string };
-    incident: IncidentView['incident'] | null;
-    accountability: UnitAccountability[];
-  };
-  timeline: { seq: number; at: string; since: string; type: string; clause: string | null; alert: boolean; text: Bilingual }[];
-  summary: {
-    units: (UnitAccountability & { name: Bilingual })[];
-    totals: Omit<UnitAccountability, 'unit'>;
-    alerts: { deadline_missed: number; unapproved_measure: number; update_due: number };
-    unapproved_measures: { id: string; kind: string; taken_at: string; approved_after: string | null }[];
-    rejections: { at: string; do: string; code: string; reason: Bilingual }[];
-    compliant: boolean;
-  };
-}
 
 /** What a drill was run from: a bundled file, or uploaded text. Saving sends the same. */
 export type DrillInput = { scenario: string } | { source: string; name: string };

@@ -2,12 +2,13 @@ import { PlayCircleOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Row, Space, Tabs, Tag, Typography } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { DrillResult, SavedDrillReport } from '../../../../src/api';
 import { get, post } from '../../shared/http';
 import { useT } from '../../shared/i18n';
 import { SearchSelect } from '../../shared/search-select';
 import { jumpTo, LocatedErrors, uploadFailure, YamlUpload, type UploadFailure } from '../../shared/yaml-upload';
-import { ReportsCard, type SavedReport } from './drill-reports';
-import { ResultView, type Bilingual, type DrillInput, type DrillResult, type Shown } from './drill-result';
+import { ReportsCard } from './drill-reports';
+import { ResultView, type Bilingual, type DrillInput, type Shown } from './drill-result';
 
 /** A bundled scenario as GET /api/drills/scenarios lists it: its name and description in both languages. */
 interface BundledScenario {
@@ -35,12 +36,12 @@ export function DrillsPage() {
   /** The last run's errors; `editable` when they point into the editor's text. */
   const [errors, setErrors] = useState<UploadFailure | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
-  const [reports, setReports] = useState<SavedReport[] | null>(null);
+  const [reports, setReports] = useState<SavedDrillReport[] | null>(null);
   const [busy, setBusy] = useState(false);
   const editor = useRef<TextAreaRef>(null);
   const resultRef = useRef<HTMLDivElement>(null);
 
-  const loadReports = useCallback(async () => setReports(await get<SavedReport[]>('/api/drills/reports')), []);
+  const loadReports = useCallback(async () => setReports(await get<SavedDrillReport[]>('/api/drills/reports')), []);
   useEffect(() => {
     void get<BundledScenario[]>('/api/drills/scenarios').then((list) => {
       setScenarios(list);
@@ -71,7 +72,7 @@ export function DrillsPage() {
     if (!shown?.input) return;
     setBusy(true);
     try {
-      const saved = await post<SavedReport>('/api/drills/reports', { ...shown.input, plan_digest: shown.result.drill.plan.digest });
+      const saved = await post<SavedDrillReport>('/api/drills/reports', { ...shown.input, plan_digest: shown.result.drill.plan.digest });
       setShown({ ...shown, savedId: saved.id });
       message.success(t('drill.saved'));
       await loadReports();

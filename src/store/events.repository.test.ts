@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
+import { openStore, type Store } from './db.js';
+import { eventsRepository } from './events.repository.js';
+import type { NewEventRow } from './schema.js';
+
+/*
+ * The event log on every database, without a processor: appending moves the chain head with
+ * the rows, and readers page through the log by sequence number or read one stream in order.
+ */
+
+const T0 = Date.parse('2026-03-02T09:00:00+08:00');
+
+const event = (seq: number, stream: 'incident' | 'case' | 'risk', id: string, version: number): NewEventRow => ({
+  seq,
+  stream,
+  stream_id: id,
+  version,
+  type: 'note_added',
+  at: T0 + seq,
+  data: JSON.stringify({ text: `event ${seq}` }),
+  actor_user: 'u1',
+  actor_role: 'petition-bureau/staff',
+  on_behalf: 0,
+  recorded_at: T0 + seq,
+  prev_hash: `h${seq - 1}`,
+  hash: `h${seq}`,
+});
+
+for (const dialect of DIALECTS) {
+  describe(`events repository on ${dialect}`, () => {
+    let store: Store;
+    let drop: () => Promise<void>;
+
+    beforeEach(async () => {
+      const db = await freshDatabase(dialect);
+      drop = db.drop;
+      store = await openStore(db.url);
+    });
+    afterEach(async () => {
+      await store.close();
+      await drop();
+    });
+
+    const append = (rows: NewEventRow[]) => store.db.transaction().execute((trx) => eventsRepository.append(trx, rows, { seq: rows.at(-1)!.seq, hash: rows.at(-1)!.hash }));
+
+    it('appends events and moves the chain head with them', async () => {
+      expect(await eventsRepository.head(store.db)).toEqual({ seq: 0, hash: null });
+      await append([event(1, 'incident', 'i1', 1), event(2, 'incident', 'i1', 2)]);
+      expect(await eventsRepository.head(store.db)).toEqual({ seq: 2, hash: 'h2' });
+      await append([event(3, 'case', 'c1', 1)]);
+      expect(await eventsRepository.head(store.db)).toEqual({ seq: 3, hash: 'h3' });
+      expect(await store.db.selectFrom('chain_head').selectAll().execute()).toEqual([{ id: 1, seq: 3, hash: 'h3' }]);
+      expect(await eventsRepository.after(store.db, 0)).toEqual([event(1, 'incident', 'i1', 1), event(2, 'incident', 'i1', 2), event(3, 'case', 'c1', 1)]);
+    });
+
+    it('appends more than one batch of rows in one go', async () => {
+      const rows = Array.from({ length: 450 }, (_, i) => event(i + 1, 'incident', 'big', i + 1));
+      await append(rows);
+      expect(await eventsRepository.head(store.db)).toEqual({ seq: 450, hash: 'h450' });
+      expect((await eventsRepository.ofStream(store.db, 'incident', 'big')).map((e) => e.seq)).toEqual(rows.map((r) => r.seq));
+    });
+
+    it('pages through the log after a sequence number, in order, and ends with an empty page', async () => {
+      await append([1, 2, 3, 4, 5].map((seq) => event(seq, 'incident', `i${seq % 2}`, Math.ceil(seq / 2))));
+      const pages: number[][] = [];
+      let seq = 0;
+      for (;;) {
+        const page = await eventsRepository.after(store.db, seq, 2);
+        pages.push(page.map((e) => e.seq));
+        if (page.length === 0) break;
+        seq = page.at(-1)!.seq;
+      }
+      expect(pages).toEqual([[1, 2], [3, 4], [5], []]);
+      expect(await eventsRepository.after(store.db, 5)).toEqual([]);
+    });
+
+    it("reads one stream's events by version, never another stream's, and only of the kind asked", async () => {
+      await append([event(1, 'incident', 'x', 1), event(2, 'case', 'c', 1), event(3, 'incident', 'y', 1), event(4, 'incident', 'x', 2), event(5, 'case', 'c', 2)]);
+      expect((await eventsRepository.ofStream(store.db, 'incident', 'x')).map((e) => [e.seq, e.version])).toEqual([
+        [1, 1],
+        [4, 2],
+      ]);
+      expect(await eventsRepository.ofStream(store.db, 'case', 'c')).toEqual([event(2, 'case', 'c', 1), event(5, 'case', 'c', 2)]);
+      expect(await eventsRepository.ofStream(store.db, 'risk', 'c')).toEqual([]);
+      expect(await eventsRepository.ofStream(store.db, 'incident', 'c')).toEqual([]);
+    });
+  });
+}
