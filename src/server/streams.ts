@@ -47,7 +47,9 @@ export function caseStream(options: CaseOptions): CaseStream {
       const state = await casesRepository.get(trx, id);
       return state && { state, digest: state.plan.digest };
     },
-    save: (trx, state, isNew, now) => casesRepository.save(trx, state, isNew, now),
+    async save(trx, streams, now) {
+      for (const { state, isNew } of streams) await casesRepository.save(trx, state, isNew, now);
+    },
     async recorded(tx, stream, event) {
       // Retention ended (safeguards 5): the sealed data is overwritten with the event that says so.
       if (event.type === 'personal_data_erased') await casesRepository.erasePersonal(tx.trx, stream.state!.id, tx.now);
@@ -66,7 +68,7 @@ export function incidentStream(cases: CaseStream): IncidentStream {
     decider: incidentDecider,
     context: () => ({}),
     load: (trx, id) => incidentsRepository.get(trx, id),
-    save: (trx, state, isNew, now) => incidentsRepository.save(trx, state, isNew, now),
+    save: (trx, streams, now) => incidentsRepository.save(trx, streams, now),
     complete: (trx, plan, event) => (event.type === 'summons_issued' ? withHolders(trx, plan, event) : Promise.resolve(event)),
     async recorded(tx, stream, event) {
       if (event.type !== 'case_opened') return;
@@ -92,7 +94,9 @@ export const riskStream: RiskStream = {
   decider: riskDecider,
   context: () => ({}),
   load: (trx, id) => risksRepository.pinned(trx, id),
-  save: (trx, state, isNew, now, digest) => risksRepository.save(trx, state, isNew, now, digest),
+  async save(trx, streams, now) {
+    for (const { state, isNew, digest } of streams) await risksRepository.save(trx, state, isNew, now, digest);
+  },
 };
 
 export type IncidentProcessor = StreamProcessor<IncidentStream>;

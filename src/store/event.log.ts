@@ -48,6 +48,11 @@ export class LogWriter {
     return new LogWriter(store, trx, head.seq, head.hash ?? GENESIS, now, onFlush);
   }
 
+  /** The last sequence number: the chain head's when opened, then the last appended. */
+  get position(): number {
+    return this.seq;
+  }
+
   /** Chains one event of a stream at the stream's new version. */
   append(stream: StreamKind, id: string, version: number, event: StreamEvent, actor: Actor | null): void {
     const { type, at, ...data } = event;

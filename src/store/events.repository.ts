@@ -23,6 +23,12 @@ export const eventsRepository = {
     return db.selectFrom('events').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
   },
 
+  /** The streams (`kind:id`) with events after `after` up to `upTo`. */
+  async streamsBetween(db: Db | Trx, after: number, upTo: number): Promise<string[]> {
+    const rows = await db.selectFrom('events').select(['stream', 'stream_id']).distinct().where('seq', '>', after).where('seq', '<=', upTo).execute();
+    return rows.map((r) => `${r.stream}:${r.stream_id}`);
+  },
+
   /** One stream's events (an incident's, a case's, a risk's), in order. */
   async ofStream(db: Db, stream: StreamKind, id: string): Promise<EventRow[]> {
     return db.selectFrom('events').selectAll().where('stream_id', '=', id).where('stream', '=', stream).orderBy('version').execute();
