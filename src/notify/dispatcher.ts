@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import type { Store } from '../store/db.js';
+import type { Store, Trx } from '../store/db.js';
 import { outboxRepository } from '../store/outbox.repository.js';
 import type { OutboxRow } from '../store/schema.js';
 import { describeError, type ChannelResult, type Channels } from './channels/channel.js';
@@ -46,7 +46,7 @@ export interface DispatcherOptions {
    * when it runs out. Must exceed the channels' timeouts. Default 2 minutes.
    */
   leaseMs?: number;
-  /** Messages in flight at once. Default 16. */
+  /** Messages in flight at once, and the most one pass claims. Default 64. */
   concurrency?: number;
   /** Longest sleep between looks at the outbox (another process may have enqueued), ms. Default 5 s. */
   pollMs?: number;
@@ -62,10 +62,20 @@ interface Claimed {
   attempt: number;
 }
 
+/** What a finished send answered, waiting to be recorded with the others of its pass. */
+interface Outcome extends Claimed {
+  result: ChannelResult;
+  at: number;
+}
+
 /**
  * Delivers the outbox. Due messages are claimed in a short transaction (on PostgreSQL with
  * `FOR UPDATE SKIP LOCKED`, so several processes share the work) and leased: the claim sets
  * `locked_until`, and a message whose claimant died is due again when the lease runs out.
+ * Each pass is one transaction that records the outcomes of the sends finished since the last
+ * pass and claims the next messages: one commit (one fsync on SQLite) for many outcomes, where
+ * a transaction per outcome made a burst of notifications wait on the disk and held up every
+ * request behind it. A pass woken by a commit runs one query when nothing is due.
  * Every attempt is recorded with its outcome; failures are retried with exponential backoff
  * and jitter, and after the last try (or a failure that cannot succeed) the message is dead,
  * on the dead-letter list until an administrator retries it. All state is in the database,
@@ -86,13 +96,21 @@ export class Dispatcher {
   private stopping = false;
   private wakeUp: (() => void) | null = null;
   private woken = false;
+  /** Finished sends whose outcome the next pass records. */
+  private outcomes: Outcome[] = [];
+  /**
+   * The earliest time a message is known to fall due (a retry or a lease this dispatcher set,
+   * or the outbox's answer): a pass woken by a commit sleeps until then without asking again.
+   */
+  private knownDue: number | null = null;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.policy = { ...DEFAULT_RETRY, ...opts.retry };
     this.clock = opts.clock ?? Date.now;
     this.random = opts.random ?? Math.random;
     this.leaseMs = opts.leaseMs ?? 120_000;
-    this.concurrency = opts.concurrency ?? 16;
+    // Each pass is one commit: in-app messages are delivered at once, so a pass claims many.
+    this.concurrency = opts.concurrency ?? 64;
     this.pollMs = opts.pollMs ?? 5_000;
     this.graceMs = opts.graceMs ?? 10_000;
     this.workerId = opts.workerId ?? randomUUID();
@@ -118,8 +136,9 @@ export class Dispatcher {
    * one-shot CLI run) instead of `start()`.
    */
   async runOnce(): Promise<number> {
-    const claimed = await this.claim(this.concurrency - this.inflight.size);
+    const claimed = await this.pass(this.concurrency - this.inflight.size);
     await Promise.all(claimed.map((c) => this.track(c)));
+    await this.pass(0);
     return claimed.length;
   }
 
@@ -143,47 +162,65 @@ export class Dispatcher {
       await Promise.allSettled([...this.inflight]);
       clearTimeout(timer);
     }
+    await this.pass(0).catch((err: unknown) => this.opts.log?.error({ err }, 'notification dispatcher: recording the last outcomes failed; those messages are sent again after their lease'));
   }
 
   private async loop(): Promise<void> {
+    // The first pass, and every pass after a sleep ran out, also asks the outbox when the next
+    // message falls due (another process may have scheduled one, or died holding a lease).
+    let woken = false;
     while (!this.stopping) {
       this.woken = false;
       let wait = this.pollMs;
       try {
         const free = this.concurrency - this.inflight.size;
-        if (free > 0) {
-          const claimed = await this.claim(free);
-          for (const c of claimed) void this.track(c);
-          // With every slot busy, a finished delivery wakes the loop; otherwise sleep until
-          // the next message is due (a little at least: a due row another process holds
-          // locked stays due until that claim commits).
-          if (claimed.length < free) wait = Math.max(await this.untilNextDue(), claimed.length ? 0 : 20);
-        }
+        const claimed = await this.pass(free);
+        for (const c of claimed) void this.track(c);
+        // With every slot busy, a finished delivery wakes the loop; otherwise sleep until
+        // the next message is due (a little at least: a due row another process holds
+        // locked stays due until that claim commits).
+        if (claimed.length < free) wait = Math.max(await this.untilNextDue(!woken), claimed.length ? 0 : 20);
       } catch (err) {
-        this.opts.log?.error({ err }, 'notification dispatcher: claiming failed; trying again');
+        this.opts.log?.error({ err }, 'notification dispatcher: a pass failed (sends finished in it are tried again when their lease runs out); trying again');
         wait = Math.min(this.pollMs, 1_000);
       }
-      if (!this.woken && !this.stopping) await this.sleep(wait);
+      woken = this.woken || this.stopping || !(await this.sleep(wait));
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Sleeps `ms` or until woken; resolves to true when the time ran out. */
+  private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (ranOut: boolean) => {
         clearTimeout(timer);
         this.wakeUp = null;
-        resolve();
+        resolve(ranOut);
       };
-      const timer = setTimeout(done, Math.max(0, ms));
-      this.wakeUp = done;
+      const timer = setTimeout(() => done(true), Math.max(0, ms));
+      this.wakeUp = () => done(false);
     });
   }
 
-  /** Ms until the earliest pending message (or lease) falls due, at most `pollMs`. */
-  private async untilNextDue(): Promise<number> {
-    const next = await outboxRepository.nextDue(this.opts.store.db);
+  /**
+   * Ms until the earliest pending message (or lease) falls due, at most `pollMs`: asked of the
+   * outbox when `ask`, else what this dispatcher knows (new messages are due at once and wake it).
+   */
+  private async untilNextDue(ask: boolean): Promise<number> {
+    const now = this.clock();
+    // Once the time it knew of has come, it asks: it keeps only the earliest time it set.
+    if (this.knownDue !== null && this.knownDue <= now) {
+      this.knownDue = null;
+      ask = true;
+    }
+    const next = ask ? await outboxRepository.nextDue(this.opts.store.db) : this.knownDue;
     if (next === null) return this.pollMs;
-    return Math.min(this.pollMs, Math.max(0, next - this.clock()));
+    if (ask) this.expect(next);
+    return Math.min(this.pollMs, Math.max(0, next - now));
+  }
+
+  /** Remembers a time a message falls due, set by this dispatcher. */
+  private expect(due: number): void {
+    if (this.knownDue === null || due < this.knownDue) this.knownDue = due;
   }
 
   private track(c: Claimed): Promise<void> {
@@ -196,41 +233,51 @@ export class Dispatcher {
   }
 
   /**
-   * Claims up to `limit` due messages and leases them to this dispatcher. A message found
-   * still leased by a claimant that never finished is recorded as an abandoned attempt.
+   * One transaction: records the outcomes finished since the last pass, then claims up to
+   * `limit` due messages and leases them to this dispatcher. A message found still leased by
+   * a claimant that never finished is recorded as an abandoned attempt. When the transaction
+   * fails, the outcomes are not recorded: their leases run out and the messages are sent
+   * again with the same idempotency key, which receivers drop as a repeat.
    */
-  private async claim(limit: number): Promise<Claimed[]> {
-    if (limit <= 0 || this.stopping) return [];
+  private async pass(limit: number): Promise<Claimed[]> {
+    if (this.stopping) limit = 0;
+    const outcomes = this.outcomes.splice(0);
+    if (limit <= 0 && !outcomes.length) return [];
     const { store } = this.opts;
     const now = this.clock();
     return store.db.transaction().execute(async (trx) => {
+      if (outcomes.length) await this.record(trx, outcomes);
+      if (limit <= 0) return [];
       const rows = await outboxRepository.due(trx, store.dialect, now, limit);
       const claimed: Claimed[] = [];
+      const abandoned = rows.filter((row) => row.locked_until !== null);
+      await outboxRepository.recordAttempts(
+        trx,
+        abandoned.map((row) => ({
+          id: randomUUID(),
+          message_id: row.id,
+          attempt: row.attempts,
+          at: now,
+          outcome: 'failed' as const,
+          detail: `abandoned: dispatcher ${row.locked_by ?? '?'} did not finish within its lease (stopped or too slow)`,
+          external_id: null,
+        })),
+      );
       for (const row of rows) {
-        if (row.locked_until !== null) {
-          await outboxRepository.recordAttempt(trx, {
-            id: randomUUID(),
-            message_id: row.id,
-            attempt: row.attempts,
-            at: now,
-            outcome: 'failed',
-            detail: `abandoned: dispatcher ${row.locked_by ?? '?'} did not finish within its lease (stopped or too slow)`,
-            external_id: null,
-          });
-          if (row.attempts >= this.policy.maxAttempts) {
-            await outboxRepository.giveUp(trx, row.id, `gave up after ${row.attempts} attempts: the last one was abandoned`);
-            continue;
-          }
+        if (row.locked_until !== null && row.attempts >= this.policy.maxAttempts) {
+          await outboxRepository.giveUp(trx, row.id, `gave up after ${row.attempts} attempts: the last one was abandoned`);
+          continue;
         }
         const attempt = row.attempts + 1;
         await outboxRepository.lease(trx, row.id, { attempts: attempt, locked_by: this.workerId, locked_until: now + this.leaseMs, next_attempt_at: now + this.leaseMs });
         claimed.push({ row, attempt });
       }
+      if (claimed.length) this.expect(now + this.leaseMs);
       return claimed;
     });
   }
 
-  /** Sends one claimed message and records the outcome. Never throws. */
+  /** Sends one claimed message; its outcome waits for the next pass. Never throws. */
   private async deliver({ row, attempt }: Claimed): Promise<void> {
     const channel = this.opts.channels[row.channel as keyof Channels];
     let result: ChannelResult;
@@ -243,44 +290,41 @@ export class Dispatcher {
         result = { ok: false, retryable: true, reason: `channel error: ${describeError(err)}` };
       }
     }
-    try {
-      await this.record(row, attempt, result);
-    } catch (err) {
-      // The lease runs out and the message is tried again: receivers drop the repeat by key.
-      this.opts.log?.error({ err, message: row.id }, 'notification dispatcher: recording an outcome failed');
-    }
+    this.outcomes.push({ row, attempt, result, at: this.clock() });
   }
 
-  private async record(row: OutboxRow, attempt: number, result: ChannelResult): Promise<void> {
-    const now = this.clock();
-    const giveUp = !result.ok && (!result.retryable || attempt >= this.policy.maxAttempts);
-    await this.opts.store.db.transaction().execute(async (trx) => {
-      await outboxRepository.recordAttempt(trx, {
+  /** Records outcomes: one attempt row each (in one statement), and the message's new state while the claim is still this dispatcher's. */
+  private async record(trx: Trx, outcomes: readonly Outcome[]): Promise<void> {
+    await outboxRepository.recordAttempts(
+      trx,
+      outcomes.map(({ row, attempt, result, at }) => ({
         id: randomUUID(),
         message_id: row.id,
         attempt,
-        at: now,
-        outcome: result.ok ? 'sent' : 'failed',
+        at,
+        outcome: result.ok ? ('sent' as const) : ('failed' as const),
         detail: result.ok ? null : result.reason.slice(0, 2_000),
         external_id: result.ok ? (result.id ?? null) : null,
-      });
+      })),
+    );
+    for (const { row, attempt, result, at } of outcomes) {
+      const giveUp = !result.ok && (!result.retryable || attempt >= this.policy.maxAttempts);
       const unlocked = { locked_by: null, locked_until: null };
+      const retryAt = result.ok || giveUp ? null : at + Math.max(backoffDelay(this.policy, attempt, this.random), result.retryAfterMs ?? 0);
       const change = result.ok
-        ? { ...unlocked, status: 'sent' as const, sent_at: now, last_error: null }
-        : giveUp
+        ? { ...unlocked, status: 'sent' as const, sent_at: at, last_error: null }
+        : retryAt === null
           ? {
               ...unlocked,
               status: 'dead' as const,
               last_error: result.retryable ? `gave up after ${attempt} attempts: ${result.reason}` : `not retryable: ${result.reason}`,
             }
-          : {
-              ...unlocked,
-              next_attempt_at: now + Math.max(backoffDelay(this.policy, attempt, this.random), result.retryAfterMs ?? 0),
-              last_error: result.reason,
-            };
-      if (!(await outboxRepository.settle(trx, row.id, { workerId: this.workerId, attempt }, change))) {
+          : { ...unlocked, next_attempt_at: retryAt, last_error: result.reason };
+      if (await outboxRepository.settle(trx, row.id, { workerId: this.workerId, attempt }, change)) {
+        if (retryAt !== null) this.expect(retryAt);
+      } else {
         this.opts.log?.warn({ message: row.id, attempt }, 'notification dispatcher: the claim ran out before the outcome was recorded');
       }
-    });
+    }
   }
 }

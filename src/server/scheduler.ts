@@ -20,6 +20,8 @@ export class Scheduler {
   private busy: Promise<void> = Promise.resolve();
   private unlisten: (() => Promise<void>) | null = null;
   private wakeAt: number | null = null;
+  /** A look at the next due time is queued: the commits of a burst queue one, not one each. */
+  private replanning = false;
 
   constructor(
     private readonly store: Store,
@@ -28,9 +30,13 @@ export class Scheduler {
     private readonly onError: (err: unknown) => void = () => {},
   ) {}
 
+  /**
+   * Starts watching; resolves at once. Timers that fell due while the server was down fire in
+   * the background, in slices between requests: the server answers while it catches up.
+   */
   async start(): Promise<void> {
     this.unlisten = await this.store.listen(() => this.reschedule());
-    await this.tick();
+    void this.tick();
   }
 
   async stop(): Promise<void> {
@@ -42,8 +48,14 @@ export class Scheduler {
 
   /** Looks at the next due time again (after any change). */
   reschedule(): void {
-    if (this.stopped) return;
-    this.busy = this.busy.then(() => this.plan()).catch(this.onError);
+    if (this.stopped || this.replanning) return;
+    this.replanning = true;
+    this.busy = this.busy
+      .then(() => {
+        this.replanning = false;
+        return this.plan();
+      })
+      .catch(this.onError);
   }
 
   private async tick(): Promise<void> {

@@ -7,6 +7,7 @@ import { LogWriter, type Actor, type FlushHook, type StreamEvent } from '../stor
 import type { StreamKind } from '../store/schema.js';
 import { timersRepository } from '../store/timers.repository.js';
 import type { PlanRegistry } from './plan.registry.js';
+import { streamCache, type CommittedStream, type StreamCache } from './stream.cache.js';
 
 export type { Actor };
 
@@ -27,8 +28,8 @@ export interface StreamDefinition<S extends Versioned, C, E extends StreamEvent,
   context(payload?: P): X;
   /** The projection and the digest of the plan the stream runs under (null: the current plan). */
   load(trx: Trx, id: string): Promise<{ state: S; digest: string | null } | undefined>;
-  /** Writes the projection; `digest` is the plan a new stream is pinned to. */
-  save(trx: Trx, state: S, isNew: boolean, now: number, digest: string): Promise<void>;
+  /** Writes the projections of a batch's changed streams; `digest` is the plan a new stream is pinned to. */
+  save(trx: Trx, streams: readonly { state: S; isNew: boolean; digest: string }[], now: number): Promise<void>;
   /** Completes an event before it is recorded (a summons names who holds the role). */
   complete?(trx: Trx, plan: Plan, event: E): Promise<E>;
   /** What a recorded event causes in the same transaction (a cleared incident opens a case). */
@@ -65,8 +66,8 @@ export interface Stream<S> {
   state: S | null;
   readonly plan: Plan;
   isNew: boolean;
-  /** The version and pending timers as stored, to write only what changed; null rewrites the timers. */
-  stored: { version: number; timers: string | null };
+  /** The version, pending timers and plan digest as stored, to write only what changed; null timers rewrite them. */
+  stored: { version: number; timers: string | null; digest: string | null };
 }
 
 const timerKey = (timers: readonly PendingTimer[]) => timers.map((t) => `${t.key}@${t.due}`).join(',');
@@ -85,25 +86,29 @@ export class StreamTransaction {
     readonly now: number,
     private readonly plans: PlanRegistry,
     readonly newId: (kind: IdKind) => string,
+    private readonly cache: StreamCache,
   ) {}
 
-  /** A stored stream, as this transaction left it; undefined when there is none. */
+  /** A stored stream, as this transaction left it (as last committed when the cache knows it); undefined when there is none. */
   async load<S>(definition: AnyDefinition, id: string): Promise<Stream<S> | undefined> {
     const key = `${definition.decider.kind}:${id}`;
     const known = this.streams.get(key);
     if (known) return known as Stream<S>;
-    const row = await definition.load(this.trx, id);
+    const committed = this.cache.get(key);
+    const row = committed ?? (await definition.load(this.trx, id));
     if (!row) return undefined;
     const plan = row.digest === null ? await this.plans.current(this.trx) : await this.plans.byDigest(row.digest, this.trx);
     const state = row.state as S & Versioned;
-    const stream: Stream<S> = { definition, state, plan, isNew: false, stored: { version: state.version, timers: timerKey(definition.decider.pending(state, { plan, ...definition.context() })) } };
+    const timers = committed?.timers ?? timerKey(definition.decider.pending(state, { plan, ...definition.context() }));
+    const stream: Stream<S> = { definition, state, plan, isNew: false, stored: { version: state.version, timers, digest: row.digest } };
     this.streams.set(key, stream);
     return stream;
   }
 
   /** A stream that does not exist yet, under `plan` (by default the current one); kept once its first event is recorded. */
   async begin<S>(definition: AnyDefinition, plan?: Plan): Promise<Stream<S>> {
-    return { definition, state: null, plan: plan ?? (await this.plans.current(this.trx)), isNew: true, stored: { version: 0, timers: '' } };
+    const under = plan ?? (await this.plans.current(this.trx));
+    return { definition, state: null, plan: under, isNew: true, stored: { version: 0, timers: '', digest: under.digest } };
   }
 
   /** Folds events into the stream and appends them to the log, with what each causes. */
@@ -132,32 +137,60 @@ export class StreamTransaction {
     this.deferred.push(step);
   }
 
-  /** Runs what was deferred and saves every stream that changed: its projection, and its timers when they changed. */
+  /**
+   * Runs what was deferred and saves every stream that changed: its projection, and its
+   * timers (absolute due times, per the decider) when they differ from what is stored; a few
+   * statements per kind for the whole batch, not a few per stream.
+   */
   async save(): Promise<void> {
     for (let step = this.deferred.shift(); step; step = this.deferred.shift()) await step();
-    for (const stream of this.streams.values()) await saveProjection(this.trx, stream as Stream<Versioned>, this.now);
+    const kinds = new Map<AnyDefinition, { projections: { state: Versioned; isNew: boolean; digest: string }[]; timers: { id: string; timers: PendingTimer[] }[] }>();
+    for (const stream of this.streams.values()) {
+      const state = stream.state as Versioned;
+      const { definition, plan } = stream;
+      let kind = kinds.get(definition);
+      if (!kind) kinds.set(definition, (kind = { projections: [], timers: [] }));
+      if (stream.isNew || state.version !== stream.stored.version) kind.projections.push({ state, isNew: stream.isNew, digest: plan.digest });
+      const timers = definition.decider.pending(state, { plan, ...definition.context() });
+      const key = timerKey(timers);
+      if (key !== stream.stored.timers) kind.timers.push({ id: state.id, timers });
+      stream.isNew = false;
+      stream.stored = { version: state.version, timers: key, digest: stream.stored.digest };
+    }
+    for (const [definition, { projections, timers }] of kinds) {
+      if (projections.length) await definition.save(this.trx, projections, this.now);
+      if (timers.length) await timersRepository.replace(this.trx, definition.decider.kind, timers);
+    }
   }
-}
 
-/**
- * The one projection saver: the repository's row when the stream changed, and the pending
- * timers (absolute due times, per the decider) when they differ from what is stored.
- */
-async function saveProjection(trx: Trx, stream: Stream<Versioned>, now: number): Promise<void> {
-  const state = stream.state!;
-  const { definition, plan } = stream;
-  if (stream.isNew || state.version !== stream.stored.version) await definition.save(trx, state, stream.isNew, now, plan.digest);
-  const timers = definition.decider.pending(state, { plan, ...definition.context() });
-  const key = timerKey(timers);
-  if (key !== stream.stored.timers) await timersRepository.replace(trx, definition.decider.kind, state.id, timers);
-  stream.isNew = false;
-  stream.stored = { version: state.version, timers: key };
+  /** Every stream as saved, for the cache once the transaction commits. */
+  saved(): [string, CommittedStream][] {
+    return [...this.streams].map(([key, { state, stored }]) => [key, { state: state as Versioned, digest: stored.digest, timers: stored.timers ?? '' }]);
+  }
 }
 
 type Job<D extends AnyDefinition> =
   | { kind: 'command'; id: string | null; command: CommandOf<D>; actor: Actor | Authorize<StateOf<D>>; payload?: PayloadOf<D>; done: (o: OutcomeOf<D>) => void; fail: (e: unknown) => void }
   | { kind: 'step'; id: string; step: (tx: StreamTransaction, stream: Stream<StateOf<D>>) => Promise<unknown>; done: (r: unknown) => void; fail: (e: unknown) => void }
-  | { kind: 'timers'; done: (fired: number) => void; fail: (e: unknown) => void };
+  | { kind: 'timers'; limit: number; done: (slice: TimerSlice) => void; fail: (e: unknown) => void };
+
+/** What one slice of due timers did: the streams it caught up, whether more may be due, and how long firing took, ms. */
+interface TimerSlice {
+  streams: number;
+  more: boolean;
+  ms: number;
+}
+
+/**
+ * About how long firing one slice's timers may take, ms. Saving, the outbox and the commit
+ * add about as much again: the wait a request arriving meanwhile sees. The commit's fsync is
+ * left out of the measure, as it costs the same for a few streams as for hundreds; counting it
+ * shrank the slices on a slow disk until the commits were all there was.
+ */
+const TIMER_SLICE_MS = 8;
+/** Bounds of the streams per slice: enough per commit to keep up, never one unbounded transaction. */
+const TIMER_SLICE_MIN = 16;
+const TIMER_SLICE_MAX = 1_000;
 
 /**
  * Runs commands and timers of one stream kind through its decider against the database.
@@ -172,6 +205,9 @@ export class StreamProcessor<D extends AnyDefinition> {
   private running = false;
   private readonly newId: (kind: IdKind) => string;
   private onFlush: FlushHook | null = null;
+  private readonly cache: StreamCache;
+  /** Streams the next timer slice claims, adapted to how long the last slices took. */
+  private timerSlice = 64;
 
   constructor(
     private readonly store: Store,
@@ -182,6 +218,7 @@ export class StreamProcessor<D extends AnyDefinition> {
     private readonly maxBatch = 256,
   ) {
     this.newId = newId ?? randomIds();
+    this.cache = streamCache(store);
   }
 
   /**
@@ -206,9 +243,24 @@ export class StreamProcessor<D extends AnyDefinition> {
     return this;
   }
 
-  /** Fires every timer of this kind due now. Resolves to the number of streams touched. */
-  fireDueTimers(): Promise<number> {
-    return new Promise((done, fail) => this.enqueue({ kind: 'timers', done, fail }));
+  /**
+   * Fires every timer of this kind due now, in slices: each slice is one transaction of at most
+   * 1,000 streams (sized to take about TIMER_SLICE_MS), durable before the next is queued; the next waits for the
+   * event loop to take in requests, whose commands run first. A burst of due timers (or the
+   * catch-up after a restart) then delays a request by about one slice, not by the whole
+   * burst. Resolves to the number of streams touched.
+   */
+  async fireDueTimers(): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const slice = await new Promise<TimerSlice>((done, fail) => this.enqueue({ kind: 'timers', limit: this.timerSlice, done, fail }));
+      fired += slice.streams;
+      if (!slice.more) return fired;
+      // Halved or doubled at most per slice: one slow slice does not collapse the next.
+      const scaled = this.timerSlice * Math.min(2, Math.max(0.5, TIMER_SLICE_MS / Math.max(0.1, slice.ms)));
+      this.timerSlice = Math.round(Math.min(TIMER_SLICE_MAX, Math.max(TIMER_SLICE_MIN, scaled)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Resolves when everything queued so far is written. */
@@ -236,7 +288,10 @@ export class StreamProcessor<D extends AnyDefinition> {
     let results: unknown[];
     let lastSeq = 0;
     try {
-      ({ results, lastSeq } = await this.store.db.transaction().execute((trx) => this.process(trx, batch)));
+      let synced: number;
+      let saved: [string, CommittedStream][];
+      ({ results, lastSeq, synced, saved } = await this.store.db.transaction().execute((trx) => this.process(trx, batch)));
+      this.cache.committed(synced, lastSeq, saved);
     } catch (err) {
       if (batch.length === 1) {
         batch[0]!.fail(err);
@@ -250,23 +305,27 @@ export class StreamProcessor<D extends AnyDefinition> {
     batch.forEach((job, i) => (job.done as (r: unknown) => void)(results[i]));
   }
 
-  private async process(trx: Trx, batch: Job<D>[]): Promise<{ results: unknown[]; lastSeq: number }> {
+  private async process(trx: Trx, batch: Job<D>[]): Promise<{ results: unknown[]; lastSeq: number; synced: number; saved: [string, CommittedStream][] }> {
     const now = this.clock();
     const log = await LogWriter.open(this.store, trx, now, this.onFlush);
-    const tx = new StreamTransaction(trx, log, now, this.plans, this.newId);
+    const synced = log.position;
+    await this.cache.sync(trx, synced);
+    const tx = new StreamTransaction(trx, log, now, this.plans, this.newId, this.cache);
     const results: unknown[] = [];
     for (const job of batch) {
-      if (job.kind === 'timers') results.push(await this.fireDue(tx));
+      if (job.kind === 'timers') results.push(await this.fireDue(tx, job.limit));
       else if (job.kind === 'step') results.push(await this.step(tx, job.id, job.step));
       else results.push(await this.command(tx, job.id, job.command, job.actor, job.payload));
     }
     await tx.save();
     // Flushed whatever the outcomes: timers caught up before a refused command are part of the record.
-    return { results, lastSeq: await log.flush() };
+    return { results, lastSeq: await log.flush(), synced, saved: tx.saved() };
   }
 
-  private async fireDue(tx: StreamTransaction): Promise<number> {
-    const ids = await timersRepository.claimDue(tx.trx, this.store.dialect, this.definition.decider.kind, tx.now);
+  /** Catches up the streams of at most `limit` due timers, earliest first. */
+  private async fireDue(tx: StreamTransaction, limit: number): Promise<TimerSlice> {
+    const started = performance.now();
+    const { ids, more } = await timersRepository.claimDue(tx.trx, this.store.dialect, this.definition.decider.kind, tx.now, limit);
     for (const id of ids) {
       const stream = await tx.load<StateOf<D>>(this.definition, id);
       if (!stream) continue;
@@ -274,7 +333,7 @@ export class StreamProcessor<D extends AnyDefinition> {
       stream.stored.timers = null;
       await tx.catchUp(stream);
     }
-    return ids.length;
+    return { streams: ids.length, more, ms: performance.now() - started };
   }
 
   private async step(tx: StreamTransaction, id: string, step: (tx: StreamTransaction, stream: Stream<StateOf<D>>) => Promise<unknown>): Promise<unknown> {

@@ -108,8 +108,9 @@ export const outboxRepository = {
     await trx.updateTable('outbox').set({ status: 'dead', locked_by: null, locked_until: null, last_error: lastError }).where('id', '=', id).execute();
   },
 
-  async recordAttempt(trx: Trx, row: DeliveryAttemptsTable): Promise<void> {
-    await trx.insertInto('delivery_attempts').values(row).execute();
+  /** Records attempts, many rows per statement (within both databases' parameter limits). */
+  async recordAttempts(trx: Trx, rows: readonly DeliveryAttemptsTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('delivery_attempts').values(rows.slice(i, i + 200)).execute();
   },
 
   /**

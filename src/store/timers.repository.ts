@@ -1,4 +1,4 @@
-import type { Db, Dialect, Trx } from './db.js';
+import { byIds, type Db, type Dialect, type Trx } from './db.js';
 import type { StreamKind } from './schema.js';
 
 /** A pending timer: an absolute due time and the key the stream's engine knows it by. */
@@ -9,15 +9,17 @@ export interface DueTimer {
 
 /** Queries over pending timers (absolute due times) of every stream. */
 export const timersRepository = {
-  /** Replaces a stream's pending timers with those its new state implies. */
-  async replace(trx: Trx, stream: StreamKind, id: string, timers: readonly DueTimer[]): Promise<void> {
-    await trx.deleteFrom('timers').where('stream_id', '=', id).where('stream', '=', stream).execute();
-    if (timers.length) {
-      await trx
-        .insertInto('timers')
-        .values(timers.map((t) => ({ stream, stream_id: id, key: t.key, due: t.due })))
-        .execute();
-    }
+  /**
+   * Replaces the pending timers of several streams of one kind with those their new states
+   * imply: one delete and one insert for a whole batch (chunked within parameter limits).
+   */
+  async replace(trx: Trx, stream: StreamKind, streams: readonly { id: string; timers: readonly DueTimer[] }[]): Promise<void> {
+    await byIds(
+      streams.map((s) => s.id),
+      async (ids) => [await trx.deleteFrom('timers').where('stream', '=', stream).where('stream_id', 'in', ids).execute()],
+    );
+    const rows = streams.flatMap((s) => s.timers.map((t) => ({ stream, stream_id: s.id, key: t.key, due: t.due })));
+    for (let i = 0; i < rows.length; i += 500) await trx.insertInto('timers').values(rows.slice(i, i + 500)).execute();
   },
 
   /** The earliest due time of any pending timer, or null. */
@@ -27,10 +29,11 @@ export const timersRepository = {
   },
 
   /**
-   * Claims streams of one kind with timers due by `now`. On PostgreSQL the rows are locked
-   * with `FOR UPDATE SKIP LOCKED`, so two processes never claim the same timer.
+   * Claims streams of one kind with timers due by `now`: those of the `limit` earliest due
+   * timers, and whether more may be due. On PostgreSQL the rows are locked with
+   * `FOR UPDATE SKIP LOCKED`, so two processes never claim the same timer.
    */
-  async claimDue(trx: Trx, dialect: Dialect, stream: StreamKind, now: number, limit = 200): Promise<string[]> {
+  async claimDue(trx: Trx, dialect: Dialect, stream: StreamKind, now: number, limit: number): Promise<{ ids: string[]; more: boolean }> {
     let q = trx
       .selectFrom('timers')
       .select(['stream_id', 'due'])
@@ -40,6 +43,6 @@ export const timersRepository = {
       .limit(limit);
     if (dialect === 'postgres') q = q.forUpdate().skipLocked();
     const rows = await q.execute();
-    return [...new Set(rows.map((r) => r.stream_id))];
+    return { ids: [...new Set(rows.map((r) => r.stream_id))], more: rows.length === limit };
   },
 };
