@@ -8,8 +8,15 @@ export { CommandSchema, type Command } from '../engine/incident/commands.js';
 export const ReportBody = z.strictObject({ do: z.literal('report').optional(), ...COMMAND_SHAPES.report });
 export type ReportBody = z.input<typeof ReportBody>;
 
-/** `GET /api/incidents`: newest first, optionally of one status. */
-export const IncidentListQuery = z.object({ status: z.enum(['open', 'cleared', 'closed']).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() });
+/**
+ * `GET /api/incidents`: newest first, optionally of one status, a page of `limit` (500 unless
+ * given) at a time; `after` is the cursor the page before named in its `X-Next-Cursor` header.
+ */
+export const IncidentListQuery = z.object({
+  status: z.enum(['open', 'cleared', 'closed']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  after: z.string().min(1).max(200).optional(),
+});
 
 /**
  * A case an incident opened, as the reader may see it: its id only to those who may open it,

@@ -23,6 +23,8 @@ export const loadApp = () => (app ??= import('./app'));
 export function prepare(me?: Me): void {
   prefetch('/api/me', me);
   prefetch('/api/plan');
+  // The board's first page of cards, when the board is the first screen (board.store.ts asks for the rest).
+  if (location.pathname === '/') prefetch('/api/board');
   live.start();
   void loadApp();
 }

@@ -1,6 +1,6 @@
 import { Steps, Tag, Typography } from 'antd';
 import { useT } from './i18n';
-import type { Incident, Summons } from '../../../src/api';
+import type { BoardMeasure, Summons } from '../../../src/api';
 
 const STAGES = ['guiding', 'summoned', 'activated', 'cleared'] as const;
 
@@ -32,7 +32,7 @@ export const clock = (iso: string | null) => (iso ? iso.slice(11, 19) : '—');
 export const dateTime = (iso: string | null) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '—');
 
 /** Alerts that still matter: missed deadlines not yet followed by arrival, unapproved measures, update requests. */
-export function openAlerts(i: Incident) {
+export function openAlerts<S extends Pick<Summons, 'status'>, M extends BoardMeasure>(i: { summons: readonly S[]; measures: readonly M[] }) {
   const missed = i.summons.filter((s) => s.status === 'missed');
   const unapproved = i.measures.filter((m) => m.flagged || (m.major && !m.approved_at && !m.declined_at && !m.taken_at));
   return { missed, unapproved, total: missed.length + unapproved.length };

@@ -5,9 +5,10 @@ import type { FeedEvent, Incident, IncidentApiEvent, RiskApiEvent } from '../../
 type Listener = () => void;
 
 /**
- * The live picture: incidents kept current from the event stream. Each incident has its own
- * listeners, so an event re-renders only the views of the incident it concerns; the list of
- * ids changes only when an incident appears or changes status.
+ * The live picture: incidents kept current from the event stream, each fetched in full when an
+ * event concerns it or a page opens it (the board loads its compact cards itself). Each
+ * incident has its own listeners, so an event re-renders only the views of the incident it
+ * concerns; the list of ids changes only when an incident appears or changes status.
  */
 class LiveStore {
   private incidents = new Map<string, Incident>();
@@ -17,6 +18,7 @@ class LiveStore {
   private readonly statusListeners = new Set<Listener>();
   private readonly eventListeners = new Map<string, Set<(e: IncidentApiEvent) => void>>();
   private readonly riskListeners = new Set<(e: RiskApiEvent) => void>();
+  private readonly resetListeners = new Set<Listener>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private source: EventSource | null = null;
   online = false;
@@ -46,10 +48,15 @@ class LiveStore {
     // The server's log is behind what this page saw (a restored backup): start over from it.
     source.addEventListener('reset', (msg) => {
       this.lastSeq = (JSON.parse((msg as MessageEvent).data as string) as { head: number }).head;
+      const held = [...this.incidents.keys()];
       this.incidents.clear();
-      void this.loadAll();
+      this.reindex();
+      for (const id of held) {
+        this.notify(id);
+        void this.refresh(id).catch(() => {}); // gone from the restored log: it stays away
+      }
+      for (const l of this.resetListeners) l();
     });
-    void this.loadAll();
   }
 
   stop(): void {
@@ -58,13 +65,7 @@ class LiveStore {
     this.started = false;
     this.incidents.clear();
     this.ids = [];
-  }
-
-  private async loadAll(): Promise<void> {
-    const list = await get<Incident[]>('/api/incidents?limit=500');
-    for (const incident of list) this.incidents.set(incident.id, incident);
-    this.reindex();
-    for (const id of this.byId.keys()) this.notify(id);
+    for (const l of this.resetListeners) l();
   }
 
   /** Coalesces bursts of events for one incident into one fetch. */
@@ -132,6 +133,15 @@ class LiveStore {
   subscribeStatus(l: Listener): () => void {
     this.statusListeners.add(l);
     return () => this.statusListeners.delete(l);
+  }
+
+  /**
+   * Calls back when the picture starts over: the server's log went back (a restored backup) or
+   * the session ended. Views that loaded incidents of their own (the board) drop and reload them.
+   */
+  onReset(l: Listener): () => void {
+    this.resetListeners.add(l);
+    return () => this.resetListeners.delete(l);
   }
 
   /** Calls back on every event of the early-warning register (§6). */

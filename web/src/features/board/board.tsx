@@ -1,4 +1,4 @@
-import { Badge, Button, Card, ConfigProvider, Empty, Space, Switch, Tag, Typography } from 'antd';
+import { Alert, Badge, Button, Card, ConfigProvider, Empty, Space, Switch, Tag, Typography } from 'antd';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
 import { Link } from 'react-router';
 import { Countdown } from '../../shared/countdown';
@@ -7,9 +7,9 @@ import { RiskAlertsPanel } from '../risks/risk-alerts';
 import { nearestSummons, SummonsLine, summonsDone } from '../incident/summons-card';
 import { useT } from '../../shared/i18n';
 import { BOARD, baseFont, boardGrid, usePhone, useViewport } from './layout';
-import { live, useIncident, useIncidentIds } from '../../shared/live';
 import { usePlan } from '../../shared/plan-context';
-import type { Incident } from '../../../../src/api';
+import type { BoardCard } from '../../../../src/api';
+import { board, useBoardCard, useBoardIds, useBoardLoad } from './board.store';
 
 /**
  * The command board (态势), for a command room's wall as much as a laptop or a phone: totals at
@@ -17,13 +17,19 @@ import type { Incident } from '../../../../src/api';
  * large type for the venue, head count, tier and the nearest deadline, and each summons with
  * its live countdown. A cleared incident stays, marked, for the plan's
  * `settings.board_cleared_minutes`. Each card subscribes to its own incident, so an event
- * re-renders one card (and the totals), not the board.
+ * re-renders one card (and the totals), not the board. The cards come page by page from the
+ * board's compact view (`board.store.ts`); when a page could not be loaded the board says so.
  */
 export function BoardPage() {
   const { t } = useT();
   const { info } = usePlan();
-  const ids = useIncidentIds();
+  const ids = useBoardIds();
+  const load = useBoardLoad();
   const [showCleared, setShowCleared] = useState(false);
+  // Every page of the board; again after the live picture started over (`load.loaded` back to null).
+  useEffect(() => {
+    void board.ensure(showCleared ? 'all' : 'recent');
+  }, [showCleared, load.loaded]);
   const [wall, setWall] = useState(false);
   const [, setTick] = useState(0);
 
@@ -35,7 +41,7 @@ export function BoardPage() {
   const ended: string[] = [];
   let expires = Infinity;
   for (const id of ids) {
-    const i = live.get(id)?.incident;
+    const i = board.get(id)?.incident;
     if (!i) continue;
     if (i.status === 'open') {
       open.push(id);
@@ -103,7 +109,9 @@ export function BoardPage() {
           </div>
           {/* §6: open signs of a coming petition and overdue reviews; its own state, so no card re-renders. */}
           <RiskAlertsPanel />
-          {visible.length === 0 ? <Empty description={t('board.empty')} /> : null}
+          <BoardLoadNotice shown={ids.length} retry={() => void board.ensure(showCleared ? 'all' : 'recent')} />
+          {/* "Nothing active" only once every page came: an empty board that failed to load says so instead. */}
+          {visible.length === 0 && load.loaded && !load.failed ? <Empty description={t('board.empty')} /> : null}
         </div>
         <ConfigProvider theme={cardTheme}>
           <div
@@ -136,19 +144,19 @@ export function BoardPage() {
  * A value computed from several incidents, kept current as any of them changes. The value must
  * be a primitive, so an event that leaves it unchanged renders nothing.
  */
-function useAcross<T extends string | number>(ids: readonly string[], compute: (incidents: Incident[]) => T): T {
+function useAcross<T extends string | number>(ids: readonly string[], compute: (incidents: BoardCard[]) => T): T {
   const key = ids.join(',');
   const subscribe = useCallback(
     (l: () => void) => {
-      const offs = key ? key.split(',').map((id) => live.subscribe(id, l)) : [];
+      const offs = key ? key.split(',').map((id) => board.subscribe(id, l)) : [];
       return () => offs.forEach((off) => off());
     },
     [key],
   );
-  return useSyncExternalStore(subscribe, () => compute(ids.flatMap((id) => live.get(id) ?? [])));
+  return useSyncExternalStore(subscribe, () => compute(ids.flatMap((id) => board.get(id) ?? [])));
 }
 
-const maxSummons = (list: Incident[]) => list.reduce((m, x) => Math.max(m, x.summons.length), 0);
+const maxSummons = (list: BoardCard[]) => list.reduce((m, x) => Math.max(m, x.summons.length), 0);
 
 /** The strip at the top: active incidents, people on site, summonses on their way, deadlines missed. */
 function BoardTotals({ open, shown }: { open: readonly string[]; shown: readonly string[] }) {
@@ -182,13 +190,31 @@ function BoardTotals({ open, shown }: { open: readonly string[]; shown: readonly
   );
 }
 
+/** While pages are on their way, how many cards came; when one could not be loaded, that the board is incomplete, and a way to load again. */
+function BoardLoadNotice({ shown, retry }: { shown: number; retry: () => void }) {
+  const { t } = useT();
+  const load = useBoardLoad();
+  if (load.failed)
+    return (
+      <Alert
+        type="error"
+        showIcon
+        data-testid="board-incomplete"
+        message={t('board.incomplete', { n: shown, reason: load.failed })}
+        action={<Button size="small" onClick={retry}>{t('board.retry')}</Button>}
+      />
+    );
+  if (load.loading) return <Typography.Text type="secondary" data-testid="board-loading">{t('board.loading', { n: shown })}</Typography.Text>;
+  return null;
+}
+
 /** Card renders per incident, for diagnostics (the board test checks one event re-renders one card). */
 const renders: Record<string, number> = {};
 (window as unknown as { __yingjiCardRenders: Record<string, number> }).__yingjiCardRenders = renders;
 
 /** `compact`: on a phone or a narrow card, the stage is one tag rather than four steps. */
 const IncidentCard = memo(function IncidentCard({ id, compact }: { id: string; compact: boolean }) {
-  const incident = useIncident(id);
+  const incident = useBoardCard(id);
   renders[id] = (renders[id] ?? 0) + 1;
   const { t, lang } = useT();
   const { venue, role } = usePlan();

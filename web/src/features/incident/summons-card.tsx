@@ -1,16 +1,16 @@
 import type { ReactNode } from 'react';
 import { useT } from '../../shared/i18n';
 import { usePlan } from '../../shared/plan-context';
-import type { Summons } from '../../../../src/api';
+import type { BoardSummons, Summons } from '../../../../src/api';
 import { Countdown } from '../../shared/countdown';
 import { clock, SummonsStatus } from '../../shared/incident-bits';
 
 /** A summons whose countdown has stopped: the person arrived, or the incident was cleared before (stood down). */
-export const summonsDone = (s: Summons) => s.arrived_at !== null || s.status === 'stood_down';
+export const summonsDone = (s: Pick<Summons, 'arrived_at' | 'status'>) => s.arrived_at !== null || s.status === 'stood_down';
 
 /** The summons still running with the earliest deadline: the one the room watches. */
-export function nearestSummons(list: readonly Summons[]): Summons | null {
-  let best: Summons | null = null;
+export function nearestSummons<S extends BoardSummons>(list: readonly S[]): S | null {
+  let best: S | null = null;
   for (const s of list) if (s.status === 'pending' && !summonsDone(s) && (!best || Date.parse(s.deadline) < Date.parse(best.deadline))) best = s;
   return best;
 }
@@ -20,7 +20,7 @@ export function nearestSummons(list: readonly Summons[]): Summons | null {
  * status (pending, on time, late, missed, stood down). The board's cards list these, and the
  * incident page's summons cards on a phone start with one.
  */
-export function SummonsLine({ s, testid }: { s: Summons; testid?: string }) {
+export function SummonsLine({ s, testid }: { s: BoardSummons; testid?: string }) {
   const { lang } = useT();
   const { role } = usePlan();
   return (
