@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/databases.js';
 import { Client, reportBody, testApp, TEST_PUBLIC_URL, type TestApp } from './support/server.js';
@@ -82,6 +84,8 @@ const NEVER: Record<string, (w: World) => string[]> = {
   '/api/reports/accountability': (w) => [w.normalCode, w.accusationCode],
   '/api/reports/accountability.csv': (w) => [w.normalCode, w.accusationCode],
   '/api/reports/accountability.xlsx': (w) => [w.normalCode, w.accusationCode],
+  '/api/incidents/:id/report.docx': (w) => [w.normalCode, w.accusationCode, PERSONAL],
+  '/api/incidents/:id/report.pdf': (w) => [w.normalCode, w.accusationCode, PERSONAL],
 };
 
 /** The URLs to read for each route, with the world's ids. */
@@ -92,10 +96,14 @@ const PROBES: Record<string, (w: World) => string[]> = {
   '/api/users': () => ['/api/users'],
   '/api/audit/verify': () => ['/api/audit/verify'],
   '/api/incidents': () => ['/api/incidents', '/api/incidents?status=cleared'],
+  '/api/board': () => ['/api/board', '/api/board?ended=all', '/api/board?limit=1'],
   '/api/incidents/:id': (w) => [`/api/incidents/${w.normal}`, `/api/incidents/${w.accusation}`],
   '/api/incidents/:id/events': (w) => [`/api/incidents/${w.normal}/events`, `/api/incidents/${w.accusation}/events`],
   '/api/incidents/:id/allowed': (w) => [`/api/incidents/${w.normal}/allowed`, `/api/incidents/${w.accusation}/allowed`],
   '/api/incidents/:id/deliveries': (w) => [`/api/incidents/${w.normal}/deliveries`, `/api/incidents/${w.accusation}/deliveries`],
+  '/api/incidents/:id/report.docx': (w) => [`/api/incidents/${w.normal}/report.docx`, `/api/incidents/${w.accusation}/report.docx`],
+  // A PDF is the same document converted (seconds each with LibreOffice): the accusation's is the one to read.
+  '/api/incidents/:id/report.pdf': (w) => [`/api/incidents/${w.accusation}/report.pdf`],
   '/api/attachments/:id': (w) => [`/api/attachments/${w.attachment}`],
   '/api/my/summons': () => ['/api/my/summons'],
   '/api/my/inbox': () => ['/api/my/inbox'],
@@ -124,13 +132,17 @@ const PROBES: Record<string, (w: World) => string[]> = {
   '/api/drills/reports': () => ['/api/drills/reports'],
   '/api/drills/reports/:id': (w) => [`/api/drills/reports/${w.drill}`],
   '/api/drills/reports/:id/download': (w) => [`/api/drills/reports/${w.drill}/download`, `/api/drills/reports/${w.drill}/download?format=text&lang=zh`, `/api/drills/reports/${w.drill}/download?format=text&lang=en`],
+  '/api/drills/reports/:id/report.docx': (w) => [`/api/drills/reports/${w.drill}/report.docx`],
+  '/api/drills/reports/:id/report.pdf': (w) => [`/api/drills/reports/${w.drill}/report.pdf`],
   '/api/reports/accountability': () => ['/api/reports/accountability?from=2026-03-01&to=2026-03-31'],
   '/api/reports/accountability.xlsx': () => ['/api/reports/accountability.xlsx?from=2026-03-01&to=2026-03-31'],
   '/api/reports/accountability.csv': () => ['cases', 'overdue', 'units'].map((table) => `/api/reports/accountability.csv?from=2026-03-01&to=2026-03-31&table=${table}`),
   '/api/reports/notice': () => ['/api/reports/notice?from=2026-03-01&to=2026-03-31', '/api/reports/notice?from=2026-03-01&to=2026-03-31&format=text'],
+  '/api/reports/notice.docx': () => ['/api/reports/notice.docx?from=2026-03-01&to=2026-03-31'],
   '/api/reports/assessment': () => ['/api/reports/assessment?year=2026'],
   '/api/reports/assessment.xlsx': () => ['/api/reports/assessment.xlsx?year=2026'],
   '/api/reports/assessment.csv': () => ['/api/reports/assessment.csv?year=2026'],
+  '/api/reports/assessment.docx': () => ['/api/reports/assessment.docx?year=2026'],
   '/api/admin/dead-letters': () => ['/api/admin/dead-letters'],
   '/api/ack/:token': (w) => [`/api/ack/${w.token}`],
 };
@@ -235,7 +247,8 @@ describe(`every read path, for every kind of reader (${DIALECT})`, () => {
           if (route.url === '/api/events/stream') text = await readStream(base, client.session, head);
           else {
             const res = await client.get(url);
-            text = url.includes('.xlsx') && res.statusCode === 200 ? await xlsxText(res.rawPayload) : res.rawPayload.toString('utf8');
+            const type = res.statusCode === 200 ? String(res.headers['content-type']) : '';
+            text = url.includes('.xlsx') && res.statusCode === 200 ? await xlsxText(res.rawPayload) : type.includes('wordprocessingml') ? docxText(res.rawPayload) : type === 'application/pdf' ? pdfText(res.rawPayload) : res.rawPayload.toString('utf8');
           }
           for (const [secret, who] of policy) {
             // A reader who asks by the secret itself (the tracking page, by its code) already holds it.
@@ -253,7 +266,7 @@ describe(`every read path, for every kind of reader (${DIALECT})`, () => {
 
   it('shows nobody what they may not see, on any read path', async () => {
     expect(await leaks(false)).toEqual([]);
-  }, 120_000);
+  }, 300_000); // PDF probes convert with LibreOffice, seconds each
 
   it('shows what each reader needs: the accusation to the discipline organ, the code to the handler, the matter to the register', async () => {
     const text = async (name: ReaderName, url: string) => (await clients.get(name)!.get(url)).body;
@@ -278,7 +291,7 @@ describe(`every read path, for every kind of reader (${DIALECT})`, () => {
     expect(forwarded.statusCode, forwarded.body).toBe(200);
     expect((await clients.get('inspection-team.principal')!.get(`/api/incidents/${w.accusation}`)).body).toContain(ACCUSATION);
     expect(await leaks(true)).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
 
 /** The text of every cell of an XLSX workbook (its shared strings and sheets), to look for secrets. */
@@ -289,4 +302,21 @@ async function xlsxText(bytes: Buffer): Promise<string> {
   const out: string[] = [];
   book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => out.push(String(cell.text)))));
   return out.join('\n');
+}
+
+/**
+ * Everything written in a DOCX (its XML parts, and the text of their runs joined), with
+ * punctuation NFKC-folded back to ASCII: official documents set Chinese punctuation full-width.
+ */
+function docxText(bytes: Buffer): string {
+  const xml = Object.entries(unzipSync(new Uint8Array(bytes)))
+    .filter(([name]) => name.endsWith('.xml'))
+    .map(([, data]) => strFromU8(data));
+  const runs = xml.flatMap((part) => [...part.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]));
+  return `${xml.join('\n')}\n${runs.join('')}`.normalize('NFKC');
+}
+
+/** The text of a PDF (poppler's pdftotext), white space between characters dropped, punctuation folded as above. */
+function pdfText(bytes: Buffer): string {
+  return execFileSync('pdftotext', ['-', '-'], { input: bytes, encoding: 'utf8' }).normalize('NFKC').replace(/\s+/g, '');
 }

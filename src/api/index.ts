@@ -10,6 +10,7 @@
  */
 
 export type { Allowed, Command, Incident, Measure, ReportBody, Summons } from './incidents.js';
+export type { BoardCard, BoardMeasure, BoardPage, BoardSummons } from './board.js';
 export type { CaseDetail, CasePersonal, CaseSummary, Channel, Opinion, PublicCase, Rating, RegisterBody, ReviewResult } from './cases.js';
 export type { Risk, RiskAlert, RiskAlerts, RiskDetail, RiskKind, RiskLevel, RiskStatus } from './risks.js';
 export type { CaseApiEvent, EventActor, FeedEvent, IncidentApiEvent, RiskApiEvent } from './events.js';
@@ -18,8 +19,9 @@ export type { IncidentEvent } from '../engine/incident/events.js';
 export type { Login, Me, Screens } from './auth.js';
 export type { OrganizationFile, PersonBody, PersonPatch, PositionBody, ShiftBody, UnitBody, UnitPatch, VenueBody, VenuePatch } from './org.js';
 export type { Plan, PlanFile, PlanInfo, PlanUpload } from './plans.js';
-export type { DrillRunBody, DrillSaveBody, IncidentView, UnitAccountability } from './drills.js';
+export type { DrillResult, DrillRunBody, DrillSaveBody, IncidentView, SavedDrillReport, UnitAccountability } from './drills.js';
 export type { AccountabilityReport, Assessment, AssessmentRow, CaseFigures, Compliance, MeasureRecord, Notice, PeriodQuery, SummonsRecord, UnitFigures, YearQuery } from './reports.js';
 export type { ApprovalsQuery } from './work.js';
+export type { Delivery, InboxMessage } from './notifications.js';
 
 export type { Lang } from './texts.js';

@@ -78,6 +78,8 @@ const OTHER_KEYS = [
   'drill.plan_changed',
   'drill.errors',
   'drill.too_long',
+  'report.not_ended',
+  'report.pdf_unavailable',
   'plan.errors',
   'plan.no_longer_fits',
   'case.personal_erased',
@@ -94,6 +96,7 @@ const OTHER_KEYS = [
   'error.conflict',
   'error.rate_limited',
   'error.internal',
+  'error.pdf_unavailable',
 ] as const;
 
 const zh: Record<RefusalKey, string> = {
@@ -231,6 +234,8 @@ const zh: Record<RefusalKey, string> = {
   'drill.plan_changed': '演练运行后启用的预案已变更,请重新运行后再保存',
   'drill.errors': '演练场景有{{n}}处错误',
   'drill.too_long': '一次演练最长{{days}}天,请缩短 run_until 或步骤',
+  'report.not_ended': '现场处置尚未结束,事件处置报告在人员离开或事件结束后生成',
+  'report.pdf_unavailable': '本服务器未安装排版软件,暂不能生成 PDF 文件,请下载可编辑版本',
   'plan.errors': '预案有{{n}}处错误',
   'plan.no_longer_fits': '此版本与现在的组织不符',
   'case.personal_erased': '个人信息已于保存期满后删除',
@@ -248,6 +253,7 @@ const zh: Record<RefusalKey, string> = {
   'error.conflict': '与现有数据冲突',
   'error.rate_limited': '操作过于频繁,请稍后再试',
   'error.internal': '服务器内部错误,已记录',
+  'error.pdf_unavailable': '无法生成 PDF',
 };
 
 const en: Record<RefusalKey, string> = {
@@ -377,6 +383,8 @@ const en: Record<RefusalKey, string> = {
   'drill.plan_changed': 'the active plan has changed since this drill ran; run it again before saving',
   'drill.errors': 'the scenario has {{n}} error(s)',
   'drill.too_long': 'a drill covers at most {{days}} days from its start; shorten run_until or the steps',
+  'report.not_ended': 'the incident is still on site: its report is made once people have left or it is closed',
+  'report.pdf_unavailable': 'LibreOffice is not installed on this server, so no PDF can be made; download the DOCX',
   'plan.errors': 'the plan has {{n}} error(s)',
   'plan.no_longer_fits': 'this version no longer fits the organization',
   'case.personal_erased': 'the personal data was erased after the retention period',
@@ -393,6 +401,7 @@ const en: Record<RefusalKey, string> = {
   'error.conflict': 'this conflicts with what is stored',
   'error.rate_limited': 'too many requests; try again later',
   'error.internal': 'internal error; it has been logged',
+  'error.pdf_unavailable': 'no PDF can be made here',
 };
 
 /** Every refusal text, by language. */

@@ -28,6 +28,7 @@ import { caseRoutes } from './routes/cases.routes.js';
 import { drillRoutes } from './routes/drills.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { incidentRoutes } from './routes/incidents.routes.js';
+import { boardRoutes } from './routes/board.routes.js';
 import { notifyRoutes } from './routes/notify.routes.js';
 import { orgRoutes } from './routes/org.routes.js';
 import { planRoutes } from './routes/plans.routes.js';
@@ -252,6 +253,7 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
 
   authRoutes(app, s);
   incidentRoutes(app, s);
+  boardRoutes(app, s);
   eventRoutes(app, s);
   planRoutes(app, s);
   orgRoutes(app, s);

@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'invalid_organization'
   | 'conflict'
   | 'rate_limited'
-  | 'internal';
+  | 'internal'
+  /** A PDF was asked for on a server without LibreOffice: the DOCX is there all the same. */
+  | 'pdf_unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -28,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   internal: 500,
+  pdf_unavailable: 503,
 };
 
 /**

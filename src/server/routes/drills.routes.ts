@@ -7,12 +7,8 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { countyTime } from '../../engine/county-time.js';
 import { DrillDownloadQuery, DrillRunBody, DrillSaveBody } from '../../api/drills.js';
-import { drillJson } from '../../drill/drill.report.js';
-import { complianceSummary, drillTimeline } from '../../drill/drill.review.js';
-import { runDrill } from '../../drill/drill.runner.js';
 import { drillText } from '../../drill/drill.text.js';
-import { parseScenario, type Scenario } from '../../drill/scenario.js';
-import { formatInstant } from '../../engine/time.js';
+import { parseScenario } from '../../drill/scenario.js';
 import { DAY } from '../../plan/duration.js';
 import type { Plan } from '../../plan/plan.js';
 import { drillsRepository } from '../../store/drills.repository.js';
@@ -22,6 +18,8 @@ import { withhold, withheldMatters } from '../auth/visibility.js';
 import { principal, type Services } from '../context.js';
 import { refusal, say } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
+import { printDrill, sendDocument } from '../reports/documents/print.js';
+import { drillResult, savedDrillReport, type DrillResult } from '../views/drills.js';
 
 /** The example drills shipped with the product (`scenarios/`, next to `src/` and `dist/`). */
 export const SCENARIO_DIR = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
@@ -32,29 +30,12 @@ const MAX_SPAN = 31 * DAY;
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 
 type RunInput = z.infer<typeof DrillRunBody>;
-/** What POST /api/drills answers, and what a saved report keeps. */
-export type DrillResult = ReturnType<typeof drillResult>['body'];
 
 /** The scenario files shipped in `scenarios/`, sorted by name. */
 function bundledFiles(): string[] {
   return readdirSync(SCENARIO_DIR)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();
-}
-
-/** A drill run for the API: what was run, the contract JSON, the readable timeline and the compliance summary. */
-function drillResult(scenario: Scenario, plan: Plan, origin: DrillReportsTable['origin']) {
-  const run = runDrill(scenario, plan);
-  const time = (ms: number) => formatInstant(ms, scenario.offset);
-  return {
-    run,
-    body: {
-      scenario: { file: scenario.file, origin, name: scenario.name, title: scenario.title, start: time(scenario.start), until: time(scenario.until), steps: scenario.steps.length },
-      drill: drillJson(run),
-      timeline: drillTimeline(run),
-      summary: complianceSummary(run),
-    },
-  };
 }
 
 /** Where `run_until` is written, for an error about it; the first line when it is not written. */
@@ -162,7 +143,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     };
     await drillsRepository.saveReport(s.store.db, row);
     reply.code(201);
-    return redact(present(row, countyTime(done.plan)), secretsOf(p, done.plan, done.body));
+    return redact(savedDrillReport(row, countyTime(done.plan)), secretsOf(p, done.plan, done.body));
   });
 
   r.get('/api/drills/reports', { config: { read: 'drill' }, schema: { tags: ['drills'], summary: 'Saved drill reports, newest first (at most 200)' } }, async (req) => {
@@ -172,7 +153,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     const rows = await drillsRepository.reports(s.store.db, 200);
     return rows.map((row) => {
       const report = JSON.parse(row.report) as DrillResult;
-      return redact(present(row, t), secretsOf(p, plan, report));
+      return redact(savedDrillReport(row, t), secretsOf(p, plan, report));
     });
   });
 
@@ -182,7 +163,7 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
     const plan = await s.plans.current();
     const report = JSON.parse(row.report) as DrillResult;
     const secrets = secretsOf(p, plan, report);
-    return { ...redact(present(row, countyTime(plan)), secrets), source: withhold(row.source, secrets), report: redact(report, secrets) };
+    return { ...redact(savedDrillReport(row, countyTime(plan)), secrets), source: withhold(row.source, secrets), report: redact(report, secrets) };
   });
 
   r.get(
@@ -202,6 +183,17 @@ export function drillRoutes(app: FastifyInstance, s: Services): void {
       return format === 'json' ? `${JSON.stringify(redact(JSON.parse(row.report), secrets), null, 2)}\n` : withhold(lang === 'zh' ? row.text_zh : row.text_en, secrets);
     },
   );
+
+  for (const format of ['docx', 'pdf'] as const) {
+    r.get(
+      `/api/drills/reports/:id/report.${format}`,
+      {
+        config: { read: 'drill' },
+        schema: { params: IdParams, tags: ['drills'], summary: `A saved drill as the incident report (事件处置报告), marked 演练 on every page, as ${format.toUpperCase()}` },
+      },
+      async (req, reply) => sendDocument(reply, await printDrill(s, principal(req), req.params.id), format),
+    );
+  }
 
   async function reportRow(id: string) {
     const row = await drillsRepository.report(s.store.db, id);
@@ -228,19 +220,4 @@ function redact<T>(value: T, secrets: readonly string[]): T {
   if (!secrets.length) return value;
   // Inside JSON text a secret appears escaped.
   return JSON.parse(withhold(JSON.stringify(value), secrets.map((x) => JSON.stringify(x).slice(1, -1)))) as T;
-}
-
-/** A saved report's metadata and compliance summary as the API shows it; `t` formats real times. */
-function present(row: DrillReportsTable, t: (ms: number) => string) {
-  const report = JSON.parse(row.report) as DrillResult;
-  return {
-    id: row.id,
-    // The name in both languages, from the saved run (reports saved before it was kept show their one name).
-    scenario: { name: row.scenario_name, title: report.scenario.title ?? { zh: row.scenario_name, en: row.scenario_name }, file: row.scenario_file, origin: row.origin },
-    plan: { id: row.plan_id, version: row.plan_version, digest: row.plan_digest },
-    virtual_start: report.scenario.start,
-    created_at: t(Number(row.created_at)),
-    created_by: row.created_by,
-    summary: report.summary,
-  };
 }

@@ -2,13 +2,24 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CommandSchema, IncidentListQuery, ReportBody, type Command } from '../../api/incidents.js';
-import { incidentsRepository } from '../../store/incidents.repository.js';
+import { incidentCursor, incidentsRepository, type IncidentKey } from '../../store/incidents.repository.js';
 import { mayIssue, type Principal } from '../auth/permissions.js';
 import { presentIncident, presentIncidents, principal, type PresentedIncident, type Services } from '../context.js';
 import { refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
+import { printIncident, sendDocument } from '../reports/documents/print.js';
 import type { IncidentStream } from '../streams.js';
 import { runCommand, type CommandRoute } from './stream.command.js';
+
+/** Incidents per page of `GET /api/incidents` unless the reader asks for another number. */
+const LIST_PAGE = 500;
+
+/** The place an `after` cursor names, or a 400 for anything that is not one. */
+export function readCursor(after: string): IncidentKey {
+  const key = incidentCursor.read(after);
+  if (!key) throw new ApiError('bad_request', 'after: not a cursor this list gave');
+  return key;
+}
 
 /** The body of POST /api/incidents: a `report` command (`do` may be left out). */
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -54,11 +65,27 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
 
   r.get(
     '/api/incidents',
-    { schema: { querystring: IncidentListQuery, tags: ['incidents'], summary: 'Incidents, newest first' }, config: { read: 'incident' } },
-    async (req) => {
+    {
+      schema: {
+        querystring: IncidentListQuery,
+        tags: ['incidents'],
+        summary: 'Incidents, newest first, a page at a time',
+        description:
+          'An array of incident views, `limit` (500 unless given, 1,000 at most) at a time. When more follow, the answer names the next page in ' +
+          'its `X-Next-Cursor` header (pass it as `after`) and in `Link: <…>; rel="next"`; without them this is the last page.',
+      },
+      config: { read: 'incident' },
+    },
+    async (req, reply) => {
       const p = principal(req);
-      const states = await incidentsRepository.list(s.store.db, req.query);
-      return presentIncidents(s.store.db, p, await Promise.all(states.map(async (state) => ({ state, plan: await s.plans.byDigest(state.plan.digest) }))));
+      const { status, limit = LIST_PAGE, after } = req.query;
+      const page = await incidentsRepository.page(s.store.db, { statuses: status ? [status] : undefined, after: after === undefined ? null : readCursor(after), limit });
+      if (page.next) {
+        const next = incidentCursor.write(page.next);
+        const query = new URLSearchParams({ ...(status ? { status } : {}), limit: String(limit), after: next });
+        reply.header('x-next-cursor', next).header('link', `</api/incidents?${query}>; rel="next"`);
+      }
+      return presentIncidents(s.store.db, p, await Promise.all(page.rows.map(async ({ state, digest }) => ({ state, plan: await s.plans.byDigest(digest) }))));
     },
   );
 
@@ -68,4 +95,20 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
     if (!row) throw notFound(`incident ${req.params.id}`);
     return presentIncident(s.store.db, p, row.state, await s.plans.byDigest(row.digest));
   });
+
+  for (const format of ['docx', 'pdf'] as const) {
+    r.get(
+      `/api/incidents/:id/report.${format}`,
+      {
+        schema: {
+          params: IdParams,
+          tags: ['incidents'],
+          summary: `The incident report (事件处置报告) as ${format.toUpperCase()}, in the official document layout, once the incident is cleared or closed`,
+          ...(format === 'pdf' ? { description: 'Converted from the DOCX with LibreOffice; 503 `pdf_unavailable` on a server without it.' } : {}),
+        },
+        config: { read: 'incident' },
+      },
+      async (req, reply) => sendDocument(reply, await printIncident(s, principal(req), req.params.id), format),
+    );
+  }
 }

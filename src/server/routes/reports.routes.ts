@@ -9,8 +9,13 @@ import { mayReadReports } from '../auth/permissions.js';
 import { principal, type Services } from '../context.js';
 import { refusal } from '../../i18n/refusals.js';
 import { ApiError } from '../errors.js';
-import { accountabilityReport, assessment, measureKey, noticeDraft, parsePeriod, yearOf, type Period } from '../reports/accountability.js';
+import { assessment } from '../reports/accountability/assessment.js';
+import { accountabilityReport, measureKey } from '../reports/accountability/figures.js';
+import { noticeDraft } from '../reports/accountability/notice.js';
+import { parsePeriod, yearOf, type Period } from '../reports/accountability/period.js';
 import { accountabilityTables, assessmentTable, toCsv, toXlsx } from '../reports/export.js';
+import { assessmentDocument, noticeDocument } from '../reports/documents/accountability.js';
+import { printDocument, sendDocument } from '../reports/documents/print.js';
 
 const TABLES = ['units', 'summons', 'measures', 'cases', 'overdue'] as const;
 
@@ -100,11 +105,22 @@ export function reportRoutes(app: FastifyInstance, s: Services): void {
     },
   );
 
+  r.get(
+    '/api/reports/notice.docx',
+    { config: { read: 'reports' }, schema: { querystring: PeriodQuery.omit({ unit: true, lang: true }), tags: ['reports'], summary: 'The draft notice (通报) as DOCX in the official document layout, for the working group to edit and issue' } },
+    async (req, reply) => {
+      const plan = await readable(req);
+      const period = periodOf(plan, req.query);
+      const notice = noticeDraft(accountabilityReport(await report(plan, period, null)), plan, period, s.clock());
+      return sendDocument(reply, await printDocument(noticeDocument(notice), `通报(草稿)-${span(plan, period)}`, `yingji-notice-${span(plan, period)}`), 'docx');
+    },
+  );
+
   const yearly = async (req: FastifyRequest, query: z.infer<typeof YearQuery>) => {
     const plan = await readable(req);
     const year = query.year ?? yearNow(plan);
     const input = await report(plan, yearOf(year, plan.org.timezone), null);
-    return { year, table: assessment({ ...input, year }) };
+    return { year, plan, table: assessment({ ...input, year }) };
   };
 
   r.get('/api/reports/assessment', { config: { read: 'reports' }, schema: { querystring: YearQuery, tags: ['reports'], summary: 'Year-end petition assessment (年终信访考核): one row per unit' } }, async (req) => (await yearly(req, req.query)).table);
@@ -120,5 +136,10 @@ export function reportRoutes(app: FastifyInstance, s: Services): void {
     const { year, table } = await yearly(req, req.query);
     file(reply, `yingji-assessment-${year}.csv`, 'text/csv; charset=utf-8');
     return toCsv(assessmentTable(table, req.query.lang ?? 'zh'), req.query.lang ?? 'zh');
+  });
+
+  r.get('/api/reports/assessment.docx', { config: { read: 'reports' }, schema: { querystring: YearQuery.omit({ lang: true }), tags: ['reports'], summary: 'The year-end assessment as DOCX in the official document layout' } }, async (req, reply) => {
+    const { year, plan, table } = await yearly(req, req.query);
+    return sendDocument(reply, await printDocument(assessmentDocument(table, plan, s.clock()), `${year}年度信访工作考核`, `yingji-assessment-${year}`), 'docx');
   });
 }

@@ -161,21 +161,36 @@ export function AccountabilityPage() {
         extra={
           <Space wrap>
             <InputNumber data-testid="acc-year" min={2000} max={2100} value={year} onChange={(v) => v && setYear(v)} />
-            <Downloads testid="assessment" xlsx={`/api/reports/assessment.xlsx${query({ year, lang })}`} csv={`/api/reports/assessment.csv${query({ year, lang })}`} />
+            <Downloads testid="assessment" xlsx={`/api/reports/assessment.xlsx${query({ year, lang })}`} csv={`/api/reports/assessment.csv${query({ year, lang })}`} docx={`/api/reports/assessment.docx${query({ year })}`} />
           </Space>
         }
       >
         <AssessmentTable rows={table?.rows ?? []} />
       </Card>
 
-      <Card title={t('acc.notice')} style={{ marginTop: 12 }} extra={<Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="acc-notice-copy">{t('acc.copy')}</Button>}>
+      <Card
+        title={t('acc.notice')}
+        style={{ marginTop: 12 }}
+        extra={
+          <Space>
+            <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="acc-notice-copy">
+              {t('acc.copy')}
+            </Button>
+            <Button icon={<DownloadOutlined />} href={`/api/reports/notice.docx${query(period)}`} download data-testid="download-notice-docx" title={t('acc.officialDocx')}>
+              DOCX
+            </Button>
+          </Space>
+        }
+      >
         <Input.TextArea data-testid="acc-notice" readOnly value={notice?.text ?? ''} autoSize={{ minRows: 8, maxRows: 30 }} style={{ fontFamily: 'inherit' }} />
       </Card>
     </div>
   );
 }
 
-function Downloads({ testid, xlsx, csv }: { testid: string; xlsx: string; csv: string }) {
+/** File downloads of a table; `docx` is the official document (公文) layout, to edit and issue. */
+function Downloads({ testid, xlsx, csv, docx }: { testid: string; xlsx: string; csv: string; docx?: string }) {
+  const { t } = useT();
   return (
     <Space>
       <Button icon={<DownloadOutlined />} href={xlsx} download data-testid={`download-${testid}-xlsx`}>
@@ -184,6 +199,11 @@ function Downloads({ testid, xlsx, csv }: { testid: string; xlsx: string; csv: s
       <Button icon={<DownloadOutlined />} href={csv} download data-testid={`download-${testid}-csv`}>
         CSV
       </Button>
+      {docx && (
+        <Button icon={<DownloadOutlined />} href={docx} download data-testid={`download-${testid}-docx`} title={t('acc.officialDocx')}>
+          DOCX
+        </Button>
+      )}
     </Space>
   );
 }
