@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, storeForEachTest } from '../../test/support/databases.js';
 import { DEFAULT_PLAN_FILE } from '../plan/plan.loader.js';
 import { MINUTE } from '../plan/duration.js';
-import { openStore, type Store } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import { verifyChain } from '../store/audit.js';
 import { eventsRepository } from '../store/events.repository.js';
 import type { Command } from '../engine/incident/commands.js';
@@ -18,22 +18,15 @@ const actor = { userId: 'u1', username: 'petition-bureau.staff', role: 'petition
 for (const dialect of DIALECTS) {
   describe(`incident stream processor on ${dialect}`, () => {
     let store: Store;
-    let drop: () => Promise<void>;
     let now = T0;
     let processor: IncidentProcessor;
 
-    beforeEach(async () => {
-      const db = await freshDatabase(dialect);
-      drop = db.drop;
-      store = await openStore(db.url);
+    storeForEachTest(dialect, async (opened) => {
+      store = opened;
       const plans = new PlanRegistry(store);
       await plans.bootstrap(DEFAULT_PLAN_FILE, null);
       now = T0;
       processor = new StreamProcessor(store, plans, incidentStream(caseStream({ retentionDays: null, sealer: new Sealer(Buffer.alloc(32)) })), () => now);
-    });
-    afterEach(async () => {
-      await store.close();
-      await drop();
     });
 
     it('appends events with a global sequence and per-incident versions, in one chain', async () => {

@@ -1,12 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, storeForEachTest } from '../../test/support/databases.js';
 import { DAY, MINUTE } from '../plan/duration.js';
 import { DEFAULT_PLAN_FILE } from '../plan/plan.loader.js';
 import { refusal } from '../i18n/refusals.js';
 import type { Command } from '../engine/incident/commands.js';
 import type { CaseCommand } from '../engine/case/commands.js';
 import { verifyChain } from '../store/audit.js';
-import { openStore, type Store } from '../store/db.js';
+import type { Store } from '../store/db.js';
 import { Sealer } from './personal.js';
 import { PlanRegistry } from './plan.registry.js';
 import { StreamProcessor, type AnyDefinition, type Outcome } from './stream.processor.js';
@@ -29,17 +29,14 @@ const nobody = () => ({ forbidden: refusal('forbidden.admin') });
 for (const dialect of DIALECTS) {
   describe(`stream invariant on ${dialect}`, () => {
     let store: Store;
-    let drop: () => Promise<void>;
     let plans: PlanRegistry;
     let now = T0;
     let incidents: IncidentProcessor;
     let cases: CaseProcessor;
     let risks: RiskProcessor;
 
-    beforeEach(async () => {
-      const db = await freshDatabase(dialect);
-      drop = db.drop;
-      store = await openStore(db.url);
+    storeForEachTest(dialect, async (opened) => {
+      store = opened;
       plans = new PlanRegistry(store);
       await plans.bootstrap(DEFAULT_PLAN_FILE, null);
       now = T0;
@@ -47,10 +44,6 @@ for (const dialect of DIALECTS) {
       incidents = new StreamProcessor(store, plans, incidentStream(caseKind), () => now);
       cases = new StreamProcessor(store, plans, caseKind, () => now);
       risks = new StreamProcessor(store, plans, riskStream, () => now);
-    });
-    afterEach(async () => {
-      await store.close();
-      await drop();
     });
 
     /** Checks every stream of every kind against the log and the timers table; returns the number of streams. */

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
-import { openStore, type Store } from './db.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, storeForEachTest } from '../../test/support/databases.js';
+import type { Store } from './db.js';
 import { eventsRepository } from './events.repository.js';
 import type { NewEventRow } from './schema.js';
 
@@ -30,17 +30,8 @@ const event = (seq: number, stream: 'incident' | 'case' | 'risk', id: string, ve
 for (const dialect of DIALECTS) {
   describe(`events repository on ${dialect}`, () => {
     let store: Store;
-    let drop: () => Promise<void>;
 
-    beforeEach(async () => {
-      const db = await freshDatabase(dialect);
-      drop = db.drop;
-      store = await openStore(db.url);
-    });
-    afterEach(async () => {
-      await store.close();
-      await drop();
-    });
+    storeForEachTest(dialect, (opened) => void (store = opened));
 
     const append = (rows: NewEventRow[]) => store.db.transaction().execute((trx) => eventsRepository.append(trx, rows, { seq: rows.at(-1)!.seq, hash: rows.at(-1)!.hash }));
 

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
-import { openStore, type Store } from './db.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, storeForEachTest } from '../../test/support/databases.js';
+import type { Store } from './db.js';
 import { outboxRepository } from './outbox.repository.js';
 import type { OutboxTable } from './schema.js';
 
@@ -38,17 +38,8 @@ const message = (id: string, over: Partial<Insertable<OutboxTable>> = {}): Inser
 for (const dialect of DIALECTS) {
   describe(`outbox repository on ${dialect}`, () => {
     let store: Store;
-    let drop: () => Promise<void>;
 
-    beforeEach(async () => {
-      const db = await freshDatabase(dialect);
-      drop = db.drop;
-      store = await openStore(db.url);
-    });
-    afterEach(async () => {
-      await store.close();
-      await drop();
-    });
+    storeForEachTest(dialect, (opened) => void (store = opened));
 
     const due = (now: number, limit = 10) => store.db.transaction().execute(async (trx) => (await outboxRepository.due(trx, store.dialect, now, limit)).map((m) => m.id));
 

@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
-import { openStore, type Store, type Trx } from './db.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, storeForEachTest } from '../../test/support/databases.js';
+import type { Store, Trx } from './db.js';
 import { timersRepository } from './timers.repository.js';
 
 /*
@@ -14,17 +14,8 @@ const NOW = Date.parse('2026-03-02T09:00:00+08:00');
 for (const dialect of DIALECTS) {
   describe(`timers repository on ${dialect}`, () => {
     let store: Store;
-    let drop: () => Promise<void>;
 
-    beforeEach(async () => {
-      const db = await freshDatabase(dialect);
-      drop = db.drop;
-      store = await openStore(db.url);
-    });
-    afterEach(async () => {
-      await store.close();
-      await drop();
-    });
+    storeForEachTest(dialect, (opened) => void (store = opened));
 
     const rows = () => store.db.selectFrom('timers').selectAll().orderBy('stream').orderBy('stream_id').orderBy('key').execute();
     const replace = (stream: 'incident' | 'case' | 'risk', id: string, timers: { key: string; due: number }[]) =>

@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
+import { openStore, type Store } from '../../src/store/db.js';
 
 /**
  * The databases every store test runs on: SQLite always, PostgreSQL when `YINGJI_TEST_PG`
@@ -39,4 +41,23 @@ export async function freshDatabase(dialect: 'sqlite' | 'postgres'): Promise<{ u
       await c.end();
     },
   };
+}
+
+/**
+ * For each test of the enclosing `describe`: a store on a fresh database of the dialect, handed
+ * to `ready` (which keeps it and builds what the tests need), closed and dropped afterwards.
+ */
+export function storeForEachTest(dialect: 'sqlite' | 'postgres', ready: (store: Store) => void | Promise<void>): void {
+  let store: Store | undefined;
+  let drop = async () => {};
+  beforeEach(async () => {
+    const db = await freshDatabase(dialect);
+    drop = db.drop;
+    store = await openStore(db.url);
+    await ready(store);
+  });
+  afterEach(async () => {
+    await store?.close();
+    await drop();
+  });
 }
