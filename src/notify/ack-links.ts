@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ackLinksRepository } from '../store/ack-links.repository.js';
 import type { Db, Trx } from '../store/db.js';
+import type { AckLinksTable } from '../store/schema.js';
 
 /** What a link lets its holder do: acknowledge a summons, or check in on arrival. */
 export type AckAction = 'ack' | 'arrive';
@@ -46,11 +47,21 @@ export class AckLinks {
 
   /** Makes a token for `claims`, valid for `ttlMs`; call it in the transaction that enqueues the message carrying it. */
   async create(db: Db | Trx, claims: AckClaims, ttlMs: number = ACK_LINK_TTL_MS): Promise<{ token: string; expiresAt: number }> {
+    const link = this.sign(claims, ttlMs);
+    await ackLinksRepository.insert(db, [link.row]);
+    return link;
+  }
+
+  /**
+   * Makes a token for `claims` without storing it: the caller stores `row` (many at once, with
+   * `ackLinksRepository.insert`) in the transaction that enqueues the messages carrying them.
+   */
+  sign(claims: AckClaims, ttlMs: number = ACK_LINK_TTL_MS): { token: string; expiresAt: number; row: AckLinksTable } {
     const nonce = randomBytes(24).toString('base64url');
     const token = `${nonce}.${this.mac(nonce).toString('base64url')}`;
     const now = this.clock();
     const expiresAt = now + ttlMs;
-    await ackLinksRepository.insert(db, {
+    const row: AckLinksTable = {
       token_hash: hashToken(token),
       person_id: claims.personId,
       incident_id: claims.incidentId,
@@ -59,8 +70,8 @@ export class AckLinks {
       created_at: now,
       expires_at: expiresAt,
       used_at: null,
-    });
-    return { token, expiresAt };
+    };
+    return { token, expiresAt, row };
   }
 
   /** What a token would do, without using it (for the page with the one button). */

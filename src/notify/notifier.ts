@@ -3,8 +3,9 @@ import { casesRepository } from '../store/cases.repository.js';
 import type { Db, Trx } from '../store/db.js';
 import type { FlushHook } from '../store/event.log.js';
 import { incidentsRepository } from '../store/incidents.repository.js';
-import { orgRepository } from '../store/org.repository.js';
-import type { NewEventRow } from '../store/schema.js';
+import { orgLookup } from '../store/org.repository.js';
+import { ackLinksRepository } from '../store/ack-links.repository.js';
+import type { AckLinksTable, NewEventRow } from '../store/schema.js';
 import { AckLinks, ACK_LINK_TTL_MS } from './ack-links.js';
 import type { ChannelName } from './channels/channel.js';
 import { audienceOf, compose, type Audience, type LoggedEvent, type Recipient, type Subject } from './messages.js';
@@ -58,23 +59,31 @@ export class Notifier {
   async messagesFor(trx: Trx, rows: readonly NewEventRow[]): Promise<OutgoingMessage[]> {
     const subjects = new Map<string, { plan: Plan; subject: Subject } | null>();
     const out: OutgoingMessage[] = [];
+    // Every link of the flush is stored in one statement (not one per summoned person).
+    const links: AckLinksTable[] = [];
     for (const row of rows) {
       if (!NOTIFYING.has(row.type)) continue;
       const e: LoggedEvent = { stream: row.stream, id: row.stream_id, seq: Number(row.seq), type: row.type, at: Number(row.at), data: JSON.parse(row.data) as Record<string, unknown> };
       const key = `${e.stream}:${e.id}`;
       if (!subjects.has(key)) subjects.set(key, await this.subject(trx, e.stream, e.id));
       const found = subjects.get(key);
-      if (found) out.push(...(await this.messagesOf(trx, e, found.plan, found.subject)));
+      if (found) out.push(...(await this.messagesOf(trx, e, found.plan, found.subject, links)));
     }
+    await ackLinksRepository.insert(trx, links);
     return out;
   }
 
-  /** The messages of one event about a subject (creating acknowledgement links in `db`). */
-  async messagesOf(db: Db | Trx, e: LoggedEvent, plan: Plan, subject: Subject): Promise<OutgoingMessage[]> {
+  /**
+   * The messages of one event about a subject. Their acknowledgement links go to `pending`
+   * for the caller to store in its transaction, or, without it, are stored in `db` at once.
+   */
+  async messagesOf(db: Db | Trx, e: LoggedEvent, plan: Plan, subject: Subject, pending?: AckLinksTable[]): Promise<OutgoingMessage[]> {
     const audience = audienceOf(e, plan, subject);
     if (!audience) return [];
     const recipients = await this.recipients(db, audience, plan, e.at);
-    const links = await this.links(db, e, audience, recipients);
+    const rows: AckLinksTable[] = pending ?? [];
+    const links = this.links(e, audience, recipients, rows);
+    if (!pending) await ackLinksRepository.insert(db, rows);
     return compose(e, audience, recipients, { plan, subject, channels: this.opts.channels, links, publicUrl: this.opts.publicUrl() });
   }
 
@@ -92,23 +101,24 @@ export class Notifier {
 
   /** The people an audience names, with their contact points; the deactivated are left out. */
   private async recipients(trx: Db | Trx, audience: Audience, plan: Plan, at: number): Promise<Recipient[]> {
+    const org = orgLookup(trx);
     const roleOf = new Map<string, string>();
     for (const p of audience.persons) if (!roleOf.has(p.id)) roleOf.set(p.id, p.role);
     for (const role of audience.roles) {
       const duty = plan.org.positions[role.split('/')[1] ?? '']?.duty === true;
-      for (const h of await orgRepository.holders(trx, role, at, duty)) if (!roleOf.has(h.id)) roleOf.set(h.id, role);
+      for (const h of await org.holders(role, at, duty)) if (!roleOf.has(h.id)) roleOf.set(h.id, role);
     }
     for (const unit of audience.units) {
-      const held = await orgRepository.unitPositions(trx, unit);
+      const held = await org.unitPositions(unit);
       for (const h of held) if (!roleOf.has(h.person_id)) roleOf.set(h.person_id, h.role);
     }
     if (!roleOf.size) return [];
-    const people = await orgRepository.contacts(trx, [...roleOf.keys()]);
+    const people = await org.contacts([...roleOf.keys()]);
     return people.map((p) => ({ ...p, role: roleOf.get(p.id) ?? null }));
   }
 
   /** Each summoned person's acknowledgement link, valid until well after the deadline. */
-  private async links(trx: Db | Trx, e: LoggedEvent, audience: Audience, recipients: readonly Recipient[]): Promise<Map<string, string>> {
+  private links(e: LoggedEvent, audience: Audience, recipients: readonly Recipient[], rows: AckLinksTable[]): Map<string, string> {
     const links = new Map<string, string>();
     const signer = this.opts.links;
     const publicUrl = this.opts.publicUrl();
@@ -116,7 +126,8 @@ export class Notifier {
     const deadline = Number(e.data.deadline);
     const ttl = Math.max(ACK_LINK_TTL_MS, Number.isFinite(deadline) ? deadline - this.clock() + ACK_LINK_TTL_MS : 0);
     for (const r of recipients) {
-      const { token } = await signer.create(trx, { personId: r.id, incidentId: e.id, role: audience.ackRole, action: 'ack' }, ttl);
+      const { token, row } = signer.sign({ personId: r.id, incidentId: e.id, role: audience.ackRole, action: 'ack' }, ttl);
+      rows.push(row);
       links.set(r.id, AckLinks.url(publicUrl, token));
     }
     return links;

@@ -14,7 +14,7 @@ import { casesRepository } from '../store/cases.repository.js';
 import type { Trx } from '../store/db.js';
 import type { Actor } from '../store/event.log.js';
 import { incidentsRepository } from '../store/incidents.repository.js';
-import { orgRepository } from '../store/org.repository.js';
+import { orgLookup } from '../store/org.repository.js';
 import { risksRepository } from '../store/risks.repository.js';
 import { isEmptyPersonal, type PersonalData, type Sealer } from './personal.js';
 import { StreamProcessor, type StreamDefinition } from './stream.processor.js';
@@ -83,7 +83,7 @@ export function incidentStream(cases: CaseStream): IncidentStream {
 async function withHolders(trx: Trx, plan: Plan, e: Extract<IncidentEvent, { type: 'summons_issued' }>): Promise<IncidentEvent> {
   const position = e.role.split('/')[1] ?? '';
   const duty = plan.org.positions[position]?.duty === true;
-  const persons = await orgRepository.holders(trx, e.role, e.at, duty);
+  const persons = await orgLookup(trx).holders(e.role, e.at, duty);
   return { ...e, persons };
 }
 

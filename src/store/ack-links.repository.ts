@@ -3,8 +3,9 @@ import type { AckLinksTable } from './schema.js';
 
 /** Queries over acknowledgement links, by the SHA-256 of their token; a used link stays, marked used. */
 export const ackLinksRepository = {
-  async insert(db: Db | Trx, row: AckLinksTable): Promise<void> {
-    await db.insertInto('ack_links').values(row).execute();
+  /** Stores links, many per statement (bounded batches keep within parameter limits). */
+  async insert(db: Db | Trx, rows: readonly AckLinksTable[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) await db.insertInto('ack_links').values(rows.slice(i, i + 500)).execute();
   },
 
   async byHash(db: Db | Trx, tokenHash: string) {

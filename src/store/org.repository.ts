@@ -138,3 +138,54 @@ export const orgRepository = {
     return [...new Set([...held, ...duty].map((r) => r.role))].sort();
   },
 };
+
+/** The organization reads a transaction repeats: who holds a role, a unit's positions, contact points. */
+export interface OrgLookup {
+  holders(role: string, at: number, duty: boolean): Promise<{ id: string; name: string }[]>;
+  unitPositions(unit: string): Promise<{ person_id: string; role: string }[]>;
+  contacts(ids: readonly string[]): Promise<{ id: string; name: string; email: string | null; phone: string | null }[]>;
+}
+
+const lookups = new WeakMap<object, OrgLookup>();
+
+/**
+ * The organization reads of one transaction, each asked of the database once. A slice of
+ * timers or a batch of commands summons the same principals and notifies the same people
+ * hundreds of times; inside one transaction the organization cannot change under them, so
+ * the first answer stands for the rest. Outside a transaction every read goes to the
+ * database. Answers are copies: a caller may keep or change them.
+ */
+export function orgLookup(db: Db | Trx): OrgLookup {
+  if (!db.isTransaction) return direct(db);
+  let lookup = lookups.get(db);
+  if (!lookup) lookups.set(db, (lookup = memoized(direct(db))));
+  return lookup;
+}
+
+function direct(db: Db | Trx): OrgLookup {
+  return {
+    holders: (role, at, duty) => orgRepository.holders(db, role, at, duty),
+    unitPositions: (unit) => orgRepository.unitPositions(db, unit),
+    contacts: (ids) => orgRepository.contacts(db, ids),
+  };
+}
+
+function memoized(inner: OrgLookup): OrgLookup {
+  const cache = new Map<string, Promise<object[]>>();
+  const once = <T extends object>(key: string, read: () => Promise<T[]>): Promise<T[]> => {
+    let hit = cache.get(key) as Promise<T[]> | undefined;
+    if (!hit) {
+      hit = read();
+      cache.set(key, hit);
+      // A failed read is not remembered (the transaction fails with it anyway).
+      hit.catch(() => cache.delete(key));
+    }
+    return hit.then((rows) => rows.map((r) => ({ ...r })));
+  };
+  return {
+    // A position is held until it ends; a duty role depends on the instant (the roster).
+    holders: (role, at, duty) => once(`h\0${role}\0${duty ? at : ''}`, () => inner.holders(role, at, duty)),
+    unitPositions: (unit) => once(`u\0${unit}`, () => inner.unitPositions(unit)),
+    contacts: (ids) => once(`c\0${[...ids].sort().join('\0')}`, () => inner.contacts(ids)),
+  };
+}

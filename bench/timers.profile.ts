@@ -1,0 +1,37 @@
+/**
+ * Where one timer's cost goes: N incidents seeded through the processor (in process, no HTTP),
+ * then their guidance windows fall due together and fire (three summonses each); prints the
+ * cost per fired stream without and with notifications. `npm run bench:timers-profile`.
+ * Env: N (default 2,000), DIALECT (sqlite | postgres, with YINGJI_TEST_PG), PROFILE (a folder:
+ * a CPU profile of the firing alone is written there, to open in Chrome's DevTools).
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { testApp } from '../test/support/server.js';
+import type { Command } from '../src/engine/incident/commands.js';
+
+const N = Number(process.env.N ?? 2000);
+const dialect = (process.env.DIALECT ?? 'sqlite') as 'sqlite' | 'postgres';
+const T0 = Date.parse('2026-03-02T09:00:00+08:00');
+const report: Extract<Command, { do: 'report' }> = { do: 'report', venue: 'residence', headcount: 8, units: ['town-tanggou', 'town-hengbu', 'town-fushan'], matter: 'm', category: 'claim', behaviors: [] };
+const actor = { userId: 'u1', username: 'staff', role: 'petition-bureau/staff', onBehalf: false };
+
+for (const notify of [false, true]) {
+  const t = await testApp(dialect, T0);
+  if (!notify) t.processor.withFlushHook(null);
+  await Promise.all(Array.from({ length: N }, (_, i) => t.processor.submit(null, { ...report, matter: `m ${i}` }, actor)));
+  t.clock.now = T0 + 10 * 60_000;
+  const profiler = process.env.PROFILE ? new Session() : null;
+  profiler?.connect();
+  await profiler?.post('Profiler.enable');
+  await profiler?.post('Profiler.start');
+  const start = performance.now();
+  const fired = await t.processor.fireDueTimers();
+  const ms = performance.now() - start;
+  if (profiler) writeFileSync(join(process.env.PROFILE!, `fire-${dialect}-notify-${notify}.cpuprofile`), JSON.stringify((await profiler.post('Profiler.stop')).profile));
+  const events = await t.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const outbox = await t.store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  console.log(`${dialect} notify=${notify}: ${fired} streams fired in ${ms.toFixed(0)} ms = ${(ms / fired).toFixed(3)} ms per stream (${(fired / ms * 1000).toFixed(0)}/s); events ${events.n}, outbox ${outbox.n}`);
+  await t.close();
+}
