@@ -34,10 +34,17 @@ export const incidentsRepository = {
     return new Map(rows.map((r) => [r.id, { state: JSON.parse(r.state) as IncidentState, digest: r.plan_digest }]));
   },
 
-  async list(db: Db, opts: { status?: string; limit?: number } = {}): Promise<IncidentState[]> {
-    let q = db.selectFrom('incidents').select('state').orderBy('reported_at', 'desc').limit(opts.limit ?? 500);
-    if (opts.status) q = q.where('status', '=', opts.status);
-    return (await q.execute()).map((r) => JSON.parse(r.state) as IncidentState);
+  /**
+   * Every incident, newest first, read a page at a time (keyset pages of `pageSize`): for
+   * work lists that must never stop at some count without saying so (my summons, approvals).
+   */
+  async *each(db: Db, opts: { statuses?: readonly string[]; pageSize?: number } = {}): AsyncGenerator<{ state: IncidentState; digest: string }> {
+    let after: IncidentKey | null = null;
+    do {
+      const page = await incidentsRepository.page(db, { statuses: opts.statuses, after, limit: opts.pageSize ?? 500 });
+      yield* page.rows;
+      after = page.next;
+    } while (after);
   },
 
   /**

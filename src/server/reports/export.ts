@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { Lang } from '../../i18n/messages.js';
 import { toCsv as csvText } from '../csv.js';
 import { t as word } from '../../i18n/messages.js';
@@ -40,6 +39,8 @@ export const localText = (iso: string | null) => (iso === null ? '' : `${iso.sli
  * shown as percentages), empty figures are empty cells.
  */
 export async function toXlsx(tables: readonly Table<any>[], lang: Lang, created: Date): Promise<Buffer> {
+  // ExcelJS takes most of a second to load: on the first export, not at start.
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'Yingji 应急';
   book.created = created;

@@ -90,3 +90,35 @@ describe('GET /api/approvals: pending, and the history (sqlite)', () => {
     expect((await party.get('/api/approvals?state=other')).statusCode).toBe(400);
   });
 });
+
+describe('work lists never stop at some count (sqlite)', { timeout: 120_000 }, () => {
+  let t: TestApp;
+  afterAll(async () => t?.close());
+
+  it('the oldest of 1,201 incidents still shows in approvals and in my summons', async () => {
+    t = await testApp('sqlite', T0);
+    const staff = await Client.as(t.app, 'petition-bureau.staff');
+    const police = await Client.as(t.app, 'police-bureau.principal');
+    const oldest = (await staff.post('/api/incidents', reportBody({ behaviors: ['banner'] }))).json().id as string;
+    for (const [who, c] of [[staff, { do: 'guide', result: 'failed' }], [staff, { do: 'persuade', result: 'failed' }], [police, { do: 'request_measure', id: 'm1', kind: 'removal', basis: '《治安管理处罚法》第二十三条' }]] as const) {
+      const res = await who.post(`/api/incidents/${oldest}/commands`, c);
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    // 1,200 newer incidents, seeded through the processor (hundreds per transaction).
+    t.clock.now += MINUTE;
+    const actor = { userId: 'u1', username: 'petition-bureau.staff', role: 'petition-bureau/staff', onBehalf: false };
+    const newer = await Promise.all(
+      Array.from({ length: 1_200 }, (_, i) => t.processor.submit(null, { do: 'report', ...reportBody(), matter: `另一事项 ${i}`, category: 'claim', behaviors: [] } as never, actor)),
+    );
+    expect(newer.every((o) => o.kind === 'accepted')).toBe(true);
+
+    const party = await Client.as(t.app, 'county-party.leader');
+    const pending = (await party.get('/api/approvals')).json() as { incident: { id: string }; measure: { id: string } }[];
+    expect(pending.map((p) => [p.incident.id, p.measure.id])).toEqual([[oldest, 'm1']]);
+
+    // The township's principal was summoned when guidance failed on the oldest (§4.1 step 2).
+    const principal = await Client.as(t.app, 'town-tanggou.principal');
+    const mine = (await principal.get('/api/my/summons')).json() as { incident: { id: string } }[];
+    expect(mine.map((m) => m.incident.id)).toContain(oldest);
+  });
+});

@@ -113,7 +113,7 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
   r.get('/api/my/summons', { schema: { tags: ['work'], summary: 'Summons of the roles I hold, on incidents not closed, nearest deadline first' }, config: { read: 'incident' } }, async (req) => {
     const p = principal(req);
     const out = [];
-    for (const state of await incidentsRepository.list(s.store.db, { limit: 1000 })) {
+    for await (const { state } of incidentsRepository.each(s.store.db)) {
       if (state.status === 'closed' && state.summons.every((x) => x.arrivedAt !== null || x.status === 'missed' || x.status === 'stood_down')) continue;
       if (!state.summons.some((x) => p.roles.includes(x.role))) continue;
       const plan = await s.plans.byDigest(state.plan.digest);
@@ -133,7 +133,7 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
       const p = principal(req);
       if (req.query.state === 'decided') return approvalsHistory(p);
       const out = [];
-      for (const state of await incidentsRepository.list(s.store.db, { limit: 1000 })) {
+      for await (const { state } of incidentsRepository.each(s.store.db)) {
         if (!state.measures.some((m) => m.major && m.approvedAt === null && m.declinedAt === null)) continue;
         const plan = await s.plans.byDigest(state.plan.digest);
         const view = await presentIncident(s.store.db, p, state, plan);
@@ -154,7 +154,7 @@ export function workRoutes(app: FastifyInstance, s: Services): void {
    */
   async function approvalsHistory(p: Principal) {
     const out = [];
-    for (const state of await incidentsRepository.list(s.store.db, { limit: 1000 })) {
+    for await (const { state } of incidentsRepository.each(s.store.db)) {
       const shown = state.measures.filter((m) => (m.major && (m.approvedAt !== null || m.declinedAt !== null)) || m.takenWithoutApproval);
       if (!shown.length) continue;
       const plan = await s.plans.byDigest(state.plan.digest);

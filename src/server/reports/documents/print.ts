@@ -13,7 +13,7 @@ import { incidentFor, withheldMatters } from '../../auth/visibility.js';
 import { presentIncident, type Services } from '../../context.js';
 import { ApiError, notFound } from '../../errors.js';
 import { incidentReport, incidentReportName, type IncidentReportSource } from './incident.report.js';
-import { officialDocument, type OfficialDocument } from './official.js';
+import type { OfficialDocument } from './official.js';
 import { docxToPdf } from './pdf.js';
 
 /** A document ready to send: its DOCX, the content it was made from, and its file name. */
@@ -28,6 +28,8 @@ export interface Printed {
 
 /** An official document laid out as DOCX, under a file name. */
 export async function printDocument(content: OfficialDocument, name: string, ascii: string): Promise<Printed> {
+  // Loaded on the first print, not at start: the server is ready sooner (issue 13).
+  const { officialDocument } = await import('./official.js');
   return { docx: await officialDocument(content), content, name, ascii };
 }
 
