@@ -52,8 +52,18 @@ export class Notifier {
   /** The flush hook for `StreamProcessor.withFlushHook`, of every stream kind. */
   readonly hook: FlushHook = async (trx, rows) => {
     const messages = await this.messagesFor(trx, rows);
-    if (messages.length) await enqueue(trx, messages, this.clock());
+    if (messages.length && (await enqueue(trx, messages, this.clock()))) this.enqueued = true;
   };
+
+  /** Messages were enqueued since the last `takeEnqueued()` (in a transaction that may not have committed yet). */
+  private enqueued = false;
+
+  /** Whether messages were enqueued since the last call (after a commit: is there anything new to deliver?). */
+  takeEnqueued(): boolean {
+    const was = this.enqueued;
+    this.enqueued = false;
+    return was;
+  }
 
   /** The messages that appended rows cause (creating acknowledgement links in `trx`). */
   async messagesFor(trx: Trx, rows: readonly NewEventRow[]): Promise<OutgoingMessage[]> {

@@ -17,7 +17,7 @@ export interface NotifyService {
   channels: Channels;
   /** The public base URL links point at; null when not known. */
   publicUrl: () => string | null;
-  /** Starts delivering in the background, looking at the outbox after every commit. */
+  /** Starts delivering in the background, looking at the outbox after every commit that may have enqueued messages. */
   start(): Promise<void>;
   /** Stops delivering (sends in flight finish) and closes the channels. */
   stop(): Promise<void>;
@@ -55,7 +55,12 @@ export function notifyService(opts: NotifyServiceOptions): NotifyService {
     publicUrl,
     async start() {
       dispatcher.start();
-      unlisten ??= await store.listen(() => dispatcher.wake());
+      // SQLite has one writer, this process: a commit that enqueued nothing has nothing to
+      // deliver, so the outbox is not asked (the commits of a busy server are many). A commit
+      // seen through PostgreSQL's LISTEN may be another process's: it is always looked at.
+      unlisten ??= await store.listen(() => {
+        if (store.dialect !== 'sqlite' || notifier.takeEnqueued()) dispatcher.wake();
+      });
     },
     async stop() {
       await unlisten?.();
