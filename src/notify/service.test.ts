@@ -23,15 +23,17 @@ for (const dialect of DIALECTS) {
       const id = (await staff.post('/api/incidents', reportBody())).json().id as string;
       // Let every delivery the report caused finish (a finished delivery wakes the loop too).
       await vi.waitFor(async () => {
-        const left = await t.store.db.selectFrom('outbox').select('id').where('status', 'in', ['pending', 'sending']).execute();
+        const left = await t.store.db.selectFrom('outbox').select('id').where('status', '=', 'pending').execute();
         expect(left).toEqual([]);
       });
       await vi.waitFor(() => expect(t.notify.dispatcher['inflight'].size).toBe(0));
       wake.mockClear();
 
-      // A note notifies nobody: the listener runs at its commit, before the answer.
+      // A note notifies nobody. On SQLite the listener runs at its commit, before the answer;
+      // PostgreSQL's notification of the commit comes a moment later.
       expect((await staff.post(`/api/incidents/${id}/commands`, { do: 'note', text: '现场平稳' })).statusCode).toBe(200);
-      expect(wake.mock.calls.length > 0).toBe(dialect === 'postgres');
+      if (dialect === 'sqlite') expect(wake).not.toHaveBeenCalled();
+      else await vi.waitFor(() => expect(wake).toHaveBeenCalled());
 
       // Guidance failed: the township principal is summoned and notified.
       wake.mockClear();

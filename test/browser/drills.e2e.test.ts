@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { freshDatabase } from '../support/databases.js';
 import { startServerProcess, type ServerProcess } from '../support/process.js';
@@ -75,9 +76,19 @@ describe.runIf(HAS_CHROMIUM)('drills in the browser', { timeout: 60_000 }, () =>
     expect(text.headers()['content-disposition']).toMatch(/^attachment; filename="drill-unit-late-and-unit-never-arrives-[0-9a-f]{8}\.zh\.txt"/);
     expect(await text.text()).toContain('== 到场考核 ==');
 
+    // The drill's incident report, as the official document, marked 演练 (a rehearsal).
+    const docxHref = await row.getByTestId('drill-report-document-docx').getAttribute('href');
+    const docx = await page.request.get(docxHref!);
+    expect(docx.status()).toBe(200);
+    expect(docx.headers()['content-type']).toContain('wordprocessingml');
+    const parts = unzipSync(new Uint8Array(await docx.body()));
+    const xml = Object.entries(parts).filter(([name]) => name.endsWith('.xml')).map(([, bytes]) => strFromU8(bytes)).join('');
+    expect(xml).toContain('演练');
+    expect(await row.getByTestId('drill-report-document-pdf').isVisible()).toBe(true);
+
     // Opened again from the list: the saved report, not a new run to save.
     await page.reload();
-    await page.getByTestId('drill-reports').getByTestId('drill-report').first().getByRole('button').click();
+    await page.getByTestId('drill-reports').getByTestId('drill-report').first().locator('[data-testid^="drill-report-open-"]').click();
     await page.getByTestId('drill-saved').waitFor();
     expect(await page.getByTestId('drill-save').count()).toBe(0);
     expect(await page.getByTestId('drill-event-deadline_missed').count()).toBe(2);

@@ -2,6 +2,7 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Card, Empty, Space, Table, Tag } from 'antd';
 import type { SavedDrillReport } from '../../../../src/api';
 import { useT } from '../../shared/i18n';
+import { ReportDownloads } from '../../shared/report-downloads';
 import { ComplianceTag } from './drill-result';
 
 /** Saved reports, newest first: who saved which drill, how it went, and downloads. */
@@ -47,6 +48,7 @@ export function ReportsCard({ reports, onOpen, openId }: { reports: SavedDrillRe
                   <a href={`/api/drills/reports/${r.id}/download?format=text&lang=${lang}`} download data-testid="drill-download-text">
                     <DownloadOutlined /> {t('drill.downloadText')}
                   </a>
+                  <ReportDownloads base={`/api/drills/reports/${encodeURIComponent(r.id)}/report`} testid="drill-report-document" size="small" />
                 </Space>
               ),
             },

@@ -8,7 +8,7 @@ import { CaseLink } from '../cases/case-bits';
 import { Countdown } from '../../shared/countdown';
 import { DeliveryTags, OtherDeliveries, summonsDeliveries, useDeliveries } from '../../shared/deliveries';
 import { clock, dateTime, MatterText, StageSteps, SummonsStatus, TierTag } from '../../shared/incident-bits';
-import { ReportDownloads } from './report-downloads';
+import { ReportDownloads } from '../../shared/report-downloads';
 import { SummonsCard, summonsDone } from './summons-card';
 import { useT } from '../../shared/i18n';
 import { usePhone } from '../board/layout';
@@ -64,7 +64,7 @@ export function IncidentPage() {
         <Tag color={i.status === 'open' ? 'red' : 'default'} data-testid="incident-status">
           {t(`status.${i.status}`)}
         </Tag>
-        {i.status !== 'open' && <ReportDownloads id={id} />}
+        {i.status !== 'open' && <ReportDownloads base={`/api/incidents/${encodeURIComponent(id)}/report`} />}
       </Space>
       <StageSteps stage={i.stage} size="default" />
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>

@@ -1,18 +1,18 @@
 import { DownloadOutlined, FilePdfOutlined } from '@ant-design/icons';
 import { App, Button, Space } from 'antd';
 import { useState } from 'react';
-import { useT } from '../../shared/i18n';
+import { useT } from './i18n';
 
 /**
- * The incident report (事件处置报告) of an incident whose on-site phase is over, as DOCX (to
- * edit and file) or PDF. The PDF is made on the server with LibreOffice and takes a few
- * seconds; when the server cannot make one it says why, and the DOCX is still there.
+ * The incident report (事件处置报告) as DOCX (to edit and file) or PDF: of an incident whose
+ * on-site phase is over (`/api/incidents/:id/report`), or of a saved drill, marked 演练
+ * (`/api/drills/reports/:id/report`). The PDF is made on the server with LibreOffice and
+ * takes a few seconds; when the server cannot make one it says why, and the DOCX is still there.
  */
-export function ReportDownloads({ id }: { id: string }) {
+export function ReportDownloads({ base, testid = 'incident-report', size }: { base: string; testid?: string; size?: 'small' }) {
   const { t, lang } = useT();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
-  const base = `/api/incidents/${encodeURIComponent(id)}/report`;
 
   const pdf = async () => {
     setBusy(true);
@@ -36,11 +36,11 @@ export function ReportDownloads({ id }: { id: string }) {
   };
 
   return (
-    <Space wrap data-testid="incident-report">
-      <Button icon={<DownloadOutlined />} href={`${base}.docx`} download data-testid="incident-report-docx">
+    <Space wrap data-testid={testid}>
+      <Button size={size} icon={<DownloadOutlined />} href={`${base}.docx`} download data-testid={`${testid}-docx`}>
         {t('incident.reportDocx')}
       </Button>
-      <Button icon={<FilePdfOutlined />} loading={busy} onClick={() => void pdf()} data-testid="incident-report-pdf">
+      <Button size={size} icon={<FilePdfOutlined />} loading={busy} onClick={() => void pdf()} data-testid={`${testid}-pdf`}>
         {t('incident.reportPdf')}
       </Button>
     </Space>
