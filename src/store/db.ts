@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -45,7 +45,8 @@ export const DEFAULT_SQLITE_URL = 'sqlite:./data/yingji.db';
 
 /** Opens SQLite (`sqlite:PATH`, a bare path, or `:memory:`) or PostgreSQL (`postgres://…`) and migrates it. */
 export async function openStore(url: string = DEFAULT_SQLITE_URL): Promise<Store> {
-  const store = /^postgres(ql)?:\/\//.test(url) ? openPostgres(url) : openSqlite(url);
+  // The PostgreSQL client loads only for a PostgreSQL URL: an embedded SQLite server starts sooner.
+  const store = /^postgres(ql)?:\/\//.test(url) ? openPostgres((await import('pg')).default, url) : openSqlite(url);
   const result = await new Migrator({ db: store.db, provider: migrationProvider }).migrateToLatest();
   if (result.error) {
     await store.close();
@@ -101,7 +102,7 @@ const PG_CHANNEL = 'yingji_events';
 /** Arbitrary constant naming Yingji's append lock among advisory locks. */
 const PG_WRITE_LOCK = 7_331_001;
 
-function openPostgres(url: string): Store {
+function openPostgres(pg: typeof import('pg').default, url: string): Store {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       // int8 as a JS number: sequence numbers and epoch ms fit well within 2^53.

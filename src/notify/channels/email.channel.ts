@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import nodemailer, { type NodemailerError } from 'nodemailer';
+import type { NodemailerError, Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { describeError, plainText, titleOf, type Channel, type ChannelResult } from './channel.js';
 
 export interface EmailOptions {
@@ -35,19 +36,18 @@ export function classifySmtpError(err: unknown): Extract<ChannelResult, { ok: fa
 /** E-mail over SMTP (nodemailer), one connection per message, with timeouts on every step. */
 export function emailChannel(opts: EmailOptions): Channel {
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const transport = nodemailer.createTransport({
-    url: opts.url,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-    dnsTimeout: timeoutMs,
-  });
+  // nodemailer loads with the first message, not when the server starts.
+  let transport: Promise<Transporter<SMTPTransport.SentMessageInfo>> | null = null;
+  const connect = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url: opts.url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs, dnsTimeout: timeoutMs }),
+    ));
   return {
     name: 'email',
     async send(message, signal) {
       if (!message.address.includes('@')) return { ok: false, retryable: false, reason: `not an e-mail address: ${message.address || '(none)'}` };
       try {
-        const info = await transport.sendMail({
+        const info = await (await connect()).sendMail({
           from: opts.from,
           to: message.address,
           subject: titleOf(message),
@@ -66,7 +66,7 @@ export function emailChannel(opts: EmailOptions): Channel {
       }
     },
     async close() {
-      transport.close();
+      (await transport)?.close();
     },
   };
 }
