@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { testApp } from '../test/support/server.js';
 import type { Command } from '../src/engine/incident/commands.js';
 
@@ -26,12 +27,15 @@ for (const notify of [false, true]) {
   profiler?.connect();
   await profiler?.post('Profiler.enable');
   await profiler?.post('Profiler.start');
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
   const start = performance.now();
   const fired = await t.processor.fireDueTimers();
   const ms = performance.now() - start;
+  delay.disable();
   if (profiler) writeFileSync(join(process.env.PROFILE!, `fire-${dialect}-notify-${notify}.cpuprofile`), JSON.stringify((await profiler.post('Profiler.stop')).profile));
   const events = await t.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const outbox = await t.store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  console.log(`${dialect} notify=${notify}: ${fired} streams fired in ${ms.toFixed(0)} ms = ${(ms / fired).toFixed(3)} ms per stream (${(fired / ms * 1000).toFixed(0)}/s); events ${events.n}, outbox ${outbox.n}`);
+  console.log(`${dialect} notify=${notify}: ${fired} streams fired in ${ms.toFixed(0)} ms = ${(ms / fired).toFixed(3)} ms per stream (${(fired / ms * 1000).toFixed(0)}/s); events ${events.n}, outbox ${outbox.n}; event loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
   await t.close();
 }

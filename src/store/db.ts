@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { migrationProvider } from './migrations.js';
+import { SqliteThreadDialect } from './sqlite.thread.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -58,25 +59,10 @@ export async function openStore(url: string = DEFAULT_SQLITE_URL): Promise<Store
 function openSqlite(url: string): Store {
   const path = url.replace(/^sqlite:(\/\/)?/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new SQLite(path);
-  database.pragma('journal_mode = WAL');
-  // Every command is durable before it is answered.
-  database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 5000');
-  // Kysely prepares every query afresh; reusing prepared statements saves that work.
-  const statements = new Map<string, SQLite.Statement>();
-  const cached = {
-    close: () => database.close(),
-    prepare(query: string) {
-      let stmt = statements.get(query);
-      if (!stmt) {
-        if (statements.size > 500) statements.clear();
-        statements.set(query, (stmt = database.prepare(query)));
-      }
-      return stmt;
-    },
-  };
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  // On its own thread (COMMIT's fsync off the event loop); YINGJI_SQLITE_THREAD=off keeps it on
+  // the event loop, to compare the two in a benchmark.
+  const dialect = process.env.YINGJI_SQLITE_THREAD === 'off' ? new SqliteDialect({ database: onEventLoop(path) }) : new SqliteThreadDialect(path);
+  const db = new Kysely<Database>({ dialect });
   // One process owns a SQLite file, so listeners are in-process.
   const listeners = new Set<(seq: number) => void>();
   return {
@@ -101,6 +87,28 @@ function openSqlite(url: string): Store {
 const PG_CHANNEL = 'yingji_events';
 /** Arbitrary constant naming Yingji's append lock among advisory locks. */
 const PG_WRITE_LOCK = 7_331_001;
+
+/** SQLite on the event loop (WAL, synchronous=FULL, prepared statements reused). */
+function onEventLoop(path: string) {
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  // Every command is durable before it is answered.
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  // Kysely prepares every query afresh; reusing prepared statements saves that work.
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(query: string) {
+      let stmt = statements.get(query);
+      if (!stmt) {
+        if (statements.size > 500) statements.clear();
+        statements.set(query, (stmt = database.prepare(query)));
+      }
+      return stmt;
+    },
+  };
+}
 
 function openPostgres(pg: typeof import('pg').default, url: string): Store {
   const types = {
