@@ -123,6 +123,7 @@ const zh: Record<RefusalKey, string> = {
   'rejection.stood_down': '现场处置已结束,该到场通知已解除,无需到场',
   'rejection.unknown_id': '未知的地点或单位',
   'rejection.duplicate_evidence': '该证据已记录',
+  'rejection.marks_need_site_plan': '标注须注明所依据的现场平面图',
   // Case commands (409).
   'case.rejection.no_case': '没有该案件',
   'case.rejection.wrong_status': '案件当前所处阶段不能执行此操作',
@@ -180,6 +181,7 @@ const zh: Record<RefusalKey, string> = {
   'forbidden.command.take_measure': '由公安民警实施处置措施(§4.1.2、§5.1)',
   'forbidden.command.clear': '由县信访局现场工作人员、公安民警或工作小组登记人员已离开',
   'forbidden.command.close': '由工作小组结束事件',
+  'forbidden.command.place': '由现场工作人员、公安和工作小组在平面图上标注位置',
   'forbidden.not_holder': '您不担任{{role}};{{why}}',
   // Who may issue which case command (403, case.access.ts).
   'forbidden.case.register': '由县信访局或县联席办登记来访',
@@ -279,6 +281,7 @@ const en: Record<RefusalKey, string> = {
   'rejection.stood_down': 'the incident was cleared and this summons stood down: no need to come',
   'rejection.unknown_id': 'unknown venue or unit',
   'rejection.duplicate_evidence': 'this evidence is already recorded',
+  'rejection.marks_need_site_plan': 'marks are placed on a site plan: name it',
   'case.rejection.no_case': 'there is no such case',
   'case.rejection.wrong_status': 'not possible at the case’s current stage',
   'case.rejection.wrong_route': 'not part of this case’s route',
@@ -333,6 +336,7 @@ const en: Record<RefusalKey, string> = {
   'forbidden.command.take_measure': 'the police carry out measures (§4.1.2, §5.1)',
   'forbidden.command.clear': 'venue staff, the police or the working group record that people have left',
   'forbidden.command.close': 'the working group closes an incident',
+  'forbidden.command.place': 'venue staff, the police and the working group mark positions on the site plan',
   'forbidden.not_holder': 'you do not hold {{role}}; {{why}}',
   'forbidden.case.register': 'the petition bureau or the joint office registers visits',
   'forbidden.case.accept': 'the handling unit decides acceptance (Art. 22)',

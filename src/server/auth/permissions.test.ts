@@ -276,6 +276,12 @@ const MATRIX: Record<CommandName, Row> = {
     allowed: [{ user: STAFF }, { user: WG_LEADER }, { user: POLICE }],
     denied: [{ user: TOWN, setup: summoned }, { user: PARTY }, { user: 'dept-housing.principal' }],
   },
+  place: {
+    command: { do: 'place', site_plan: 'a'.repeat(64), marks: [{ kind: 'crowd', x: 0.4, y: 0.6, label: '大门口' }, { kind: 'police', x: 0.5, y: 0.5 }] },
+    setup: summoned,
+    allowed: [{ user: STAFF }, { user: WG_LEADER }, { user: POLICE }],
+    denied: [{ user: TOWN }, { user: PARTY }, { user: 'dept-housing.principal' }],
+  },
   close: {
     command: { do: 'close' },
     setup: fresh,
