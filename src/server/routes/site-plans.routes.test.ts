@@ -179,6 +179,11 @@ for (const dialect of DIALECTS) {
       expect(view.marks.marks).toEqual([{ kind: 'crowd', x: 0.5, y: 0.6 }, { kind: 'police', x: 0.45, y: 0.85 }]);
       const events = (await staff.get(`/api/incidents/${id}/events`)).json() as { type: string }[];
       expect(events.filter((e) => e.type === 'marks_placed')).toHaveLength(2);
+      // The board's card carries the marks (to open the plan on demand); a card without marks has none.
+      const other = (await staff.post('/api/incidents', reportBody())).json().incident.id;
+      const cards = (await staff.get('/api/board')).json().cards as { id: string; marks?: unknown }[];
+      expect(cards.find((c) => c.id === id)!.marks).toMatchObject({ site_plan: sha, marks: [{ kind: 'crowd' }, { kind: 'police' }] });
+      expect(cards.find((c) => c.id === other)).not.toHaveProperty('marks');
       const bad = await staff.post(`/api/incidents/${id}/commands`, { do: 'place', site_plan: sha, marks: [{ kind: 'crowd', x: 2, y: 0.5 }] });
       expect(bad.statusCode).toBe(400);
     });
