@@ -12,7 +12,8 @@ export const SITE_PLAN_LIMITS = { bytes: 5 * 1024 * 1024, minSide: 16, maxSide: 
 
 export type ImageCheck = { ok: true; width: number; height: number } | { ok: false; reason: Refusal };
 
-const typeRefusal = (): ImageCheck => ({ ok: false, reason: refusal('site_plan.type') });
+/** Why a file is not taken as a site plan: not one of the kinds, or bytes that are not the kind claimed. */
+export const typeRefusal = () => refusal('site_plan.type', { types: { zh: 'PNG、JPEG或SVG', en: 'PNG, JPEG or SVG' } });
 
 /**
  * Checks that the bytes really are an image of the claimed type, within bounds, and reads its
@@ -22,7 +23,7 @@ export function inspectSitePlan(bytes: Buffer, mediaType: string): ImageCheck {
   const L = SITE_PLAN_LIMITS;
   if (bytes.length > L.bytes) return { ok: false, reason: refusal('site_plan.too_large', { mb: L.bytes / 1024 / 1024 }) };
   const size = mediaType === 'image/png' ? pngSize(bytes) : mediaType === 'image/jpeg' ? jpegSize(bytes) : mediaType === 'image/svg+xml' ? svgSize(bytes) : null;
-  if (!size) return typeRefusal();
+  if (!size) return { ok: false, reason: typeRefusal() };
   const { width, height } = size;
   const raster = mediaType !== 'image/svg+xml';
   if (

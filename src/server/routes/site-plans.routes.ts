@@ -3,12 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ShortText, Slug } from '../../engine/limits.js';
-import { refusal } from '../../i18n/refusals.js';
 import type { OrganizationFile } from '../../plan/plan.schema.js';
 import { attachmentsRepository } from '../../store/attachments.repository.js';
 import { principal, requireAdmin, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
-import { inspectSitePlan, SITE_PLAN_LIMITS, SITE_PLAN_MEDIA } from '../site-plan.image.js';
+import { inspectSitePlan, SITE_PLAN_LIMITS, SITE_PLAN_MEDIA, typeRefusal } from '../site-plan.image.js';
 
 /** What the organization routes lend: the current document, and saving a changed one as a new revision. */
 export interface OrgDocument {
@@ -49,7 +48,7 @@ export function sitePlanRoutes(app: FastifyInstance, s: Services, org: OrgDocume
       const p = requireAdmin(req);
       const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (!(SITE_PLAN_MEDIA as readonly string[]).includes(mediaType) || !Buffer.isBuffer(req.body)) {
-        throw new ApiError('bad_request', refusal('site_plan.type'));
+        throw new ApiError('bad_request', typeRefusal());
       }
       const { org: current } = await org.current();
       const venue = current.venues.find((v) => v.id === req.params.id);

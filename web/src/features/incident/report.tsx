@@ -7,7 +7,7 @@ import { live } from '../../shared/live';
 import { usePlan } from '../../shared/plan-context';
 import type { Incident } from '../../../../src/api';
 import { SearchSelect } from '../../shared/search-select';
-import { ReportSitePlanField, withSiteMarks, type ReportSite } from '../site/site-plan';
+import { ReportSitePlanField, withSiteMarks, type ReportSite } from '../site/report-site';
 
 interface ReportForm {
   venue: string;
