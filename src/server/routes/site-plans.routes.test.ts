@@ -186,6 +186,13 @@ for (const dialect of DIALECTS) {
       expect(cards.find((c) => c.id === other)).not.toHaveProperty('marks');
       const bad = await staff.post(`/api/incidents/${id}/commands`, { do: 'place', site_plan: sha, marks: [{ kind: 'crowd', x: 2, y: 0.5 }] });
       expect(bad.statusCode).toBe(400);
+      // Marks on a plan that is not stored are refused before anything is recorded.
+      const version = (await staff.get(`/api/incidents/${id}`)).json().incident.version;
+      const nowhere = await staff.post(`/api/incidents/${id}/commands`, { do: 'place', site_plan: 'f'.repeat(64), marks: [{ kind: 'crowd', x: 0.5, y: 0.5 }] });
+      expect(nowhere.statusCode).toBe(400);
+      expect(nowhere.json().error.message).toMatch(/no such site plan/);
+      expect((await staff.post('/api/incidents', reportBody({ site_plan: 'f'.repeat(64), marks: [{ kind: 'crowd', x: 0.5, y: 0.5 }] }))).statusCode).toBe(400);
+      expect((await staff.get(`/api/incidents/${id}`)).json().incident.version).toBe(version);
     });
   });
 }

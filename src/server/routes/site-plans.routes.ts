@@ -5,9 +5,17 @@ import { z } from 'zod';
 import { ShortText, Slug } from '../../engine/limits.js';
 import type { OrganizationFile } from '../../plan/plan.schema.js';
 import { attachmentsRepository } from '../../store/attachments.repository.js';
+import { refusal } from '../../i18n/refusals.js';
 import { principal, requireAdmin, type Services } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
 import { inspectSitePlan, SITE_PLAN_LIMITS, SITE_PLAN_MEDIA, typeRefusal } from '../site-plan.image.js';
+
+/** Marks name the stored image they were placed on: a hash of no stored plan is a 400, nothing recorded. */
+export async function requireStoredSitePlan(s: Services, command: { site_plan?: string }): Promise<void> {
+  if (command.site_plan && !(await attachmentsRepository.sitePlan(s.store.db, command.site_plan))) {
+    throw new ApiError('bad_request', refusal('site_plan.unknown'));
+  }
+}
 
 /** What the organization routes lend: the current document, and saving a changed one as a new revision. */
 export interface OrgDocument {
