@@ -121,6 +121,8 @@ const PROBES: Record<string, (w: World) => string[]> = {
   '/api/plans': () => ['/api/plans'],
   '/api/plans/:id': (w) => [`/api/plans/${w.plan}`],
   '/api/org': () => ['/api/org'],
+  // A site plan is an image of a venue, as public to signed-in users as the venue (site-plans.routes.test.ts reads a stored one).
+  '/api/site-plans/:sha256': () => [`/api/site-plans/${'0'.repeat(64)}`],
   '/api/org/people': () => ['/api/org/people'],
   '/api/org/positions': () => ['/api/org/positions'],
   '/api/org/roster': () => ['/api/org/roster'],

@@ -31,6 +31,8 @@ export interface BoardCard {
   summons: BoardSummons[];
   /** Only the measures that raise an alert. */
   measures: BoardMeasure[];
+  /** The latest positions on the venue's site plan, when any were placed. */
+  marks?: Incident['marks'];
 }
 
 /** One page of the board: cards newest first, open incidents before ended ones; `next` is null on the last page. */

@@ -22,6 +22,8 @@ export function drillJson(run: DrillRun) {
     measures: view?.measures ?? [],
     rejected: view?.rejected ?? [],
     cases: view?.cases ?? [],
+    // Positions on the site plan: present only in drills that place any, so others stay as they were.
+    ...(view?.marks ? { marks: view.marks } : {}),
     accountability: state ? accountability(state) : [],
     events: run.events.map((e, i) => eventView(i + 1, e, t)),
   };

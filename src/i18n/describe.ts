@@ -80,6 +80,13 @@ export function describeEvent(e: IncidentEvent, lang: Lang, plan: Plan, time: (m
       return zh ? `请${role(e.role)}报告现场动态` : `${role(e.role)} is asked for an on-site update`;
     case 'evidence_attached':
       return zh ? `现场取证:${e.name}(SHA-256 ${e.sha256.slice(0, 12)}…)` : `Evidence: ${e.name} (SHA-256 ${e.sha256.slice(0, 12)}…)`;
+    case 'marks_placed': {
+      const count = (kind: string) => e.marks.filter((m) => m.kind === kind).length;
+      if (e.marks.length === 0) return zh ? '清除平面图上的标注' : 'Marks removed from the site plan';
+      return zh
+        ? `在平面图上标注位置:人群 ${count('crowd')} 处,公安 ${count('police')} 处${count('staff') ? `,工作人员 ${count('staff')} 处` : ''}${count('command_post') ? `,指挥点 ${count('command_post')} 处` : ''}`
+        : `Positions marked on the site plan: crowd ${count('crowd')}, police ${count('police')}${count('staff') ? `, staff ${count('staff')}` : ''}${count('command_post') ? `, command post ${count('command_post')}` : ''}`;
+    }
     case 'marked_major':
       return zh ? `工作小组认定为重大复杂事项${e.reason ? `:${e.reason}` : ''}` : `Marked major and complex${e.reason ? `: ${e.reason}` : ''}`;
     case 'marked_concluded':

@@ -257,12 +257,31 @@ const Unit = z.strictObject({
   note: z.string().optional(),
 });
 
+/** A venue's site plan: the image's SHA-256, type and size in pixels, and the file name it was uploaded as. */
+export const SitePlanRef = z.strictObject({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  media_type: z.enum(['image/png', 'image/jpeg', 'image/svg+xml']),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  name: z.string().min(1).max(200),
+});
+export type SitePlanRef = z.infer<typeof SitePlanRef>;
+
 export const OrganizationSchema = z.strictObject({
   id: Id,
   name: Label,
   timezone: z.string().min(1),
   venues: z
-    .array(z.strictObject({ id: Id, kind: z.enum(VENUE_KINDS), name: Label, address: z.string().optional() }))
+    .array(
+      z.strictObject({
+        id: Id,
+        kind: z.enum(VENUE_KINDS),
+        name: Label,
+        address: z.string().optional(),
+        /** The compound's plan (gates, rooms, where people gather): an image stored by the server under its SHA-256. */
+        site_plan: SitePlanRef.optional(),
+      }),
+    )
     .min(1),
   positions: z.record(Id, Label.extend({ duty: z.boolean().optional() })),
   default_positions: z.array(Id),

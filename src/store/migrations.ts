@@ -309,6 +309,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('risks').addColumn('plan_digest', 'text').execute();
     },
   },
+  '0009_site_plans': {
+    async up(db: Kysely<unknown>) {
+      // Venues' site plans (images of the compound), content-addressed by SHA-256 like evidence
+      // files; the venue in the organization document names the hash. Never deleted: an incident's
+      // marks name the plan they were placed on.
+      await db.schema
+        .createTable('site_plans')
+        .addColumn('sha256', 'text', (c) => c.primaryKey())
+        .addColumn('media_type', 'text', (c) => c.notNull())
+        .addColumn('width', 'integer', (c) => c.notNull())
+        .addColumn('height', 'integer', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

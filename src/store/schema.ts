@@ -19,6 +19,7 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   attachments: AttachmentsTable;
+  site_plans: SitePlansTable;
   case_personal: CasePersonalTable;
   outbox: OutboxTable;
   delivery_attempts: DeliveryAttemptsTable;
@@ -37,6 +38,19 @@ export interface AttachmentsTable {
   sha256: string;
   name: string;
   media_type: string;
+  size: number;
+  /** The bytes, base64. */
+  content: string;
+  created_at: number;
+  created_by: string | null;
+}
+
+/** Venues' site plan images, content-addressed: one row per distinct image; never deleted. */
+export interface SitePlansTable {
+  sha256: string;
+  media_type: string;
+  width: number;
+  height: number;
   size: number;
   /** The bytes, base64. */
   content: string;

@@ -13,6 +13,21 @@ const Result = z.enum(['succeeded', 'failed']);
 
 export const CATEGORIES = ['claim', 'suggestion', 'accusation'] as const;
 
+/**
+ * What staff mark on a venue's site plan: the crowd, police positions, staff, and the on-site
+ * command post. Positions are fractions of the plan image (0–1 from the left and from the top),
+ * so they stay put whatever size the plan is shown at.
+ */
+export const MARK_KINDS = ['crowd', 'police', 'staff', 'command_post'] as const;
+export type MarkKind = (typeof MARK_KINDS)[number];
+/** At most this many marks in one placement. */
+export const MAX_MARKS = 40;
+const Fraction = z.number().min(0).max(1);
+export const Mark = z.strictObject({ kind: z.enum(MARK_KINDS), x: Fraction, y: Fraction, label: ShortText.min(1).max(60).optional() });
+/** The SHA-256 of the site plan image the marks were placed on. */
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const Marks = z.array(Mark).max(MAX_MARKS);
+
 export const COMMAND_SHAPES = {
   report: {
     venue: ShortId,
@@ -21,6 +36,9 @@ export const COMMAND_SHAPES = {
     matter: Text.min(1),
     category: z.enum(CATEGORIES).default('claim'),
     behaviors: uniqueList(z.enum(BEHAVIOR_KINDS)).default([]),
+    /** Extension of contract §1: where the crowd is on the venue's site plan (optional; with `site_plan`). */
+    marks: Marks.min(1).optional(),
+    site_plan: Sha256.optional(),
   },
   headcount: { value: z.number().int().min(0).max(1_000_000) },
   behavior: { kind: z.enum(BEHAVIOR_KINDS) },
@@ -49,6 +67,12 @@ export const COMMAND_SHAPES = {
   take_measure: { id: ShortId, reason: Text.optional() },
   clear: {},
   close: {},
+  /**
+   * Extension of contract §1: positions on the venue's site plan (the crowd, police, staff, the
+   * command post), placed on the plan image whose SHA-256 is `site_plan`. Each placement replaces
+   * the previous marks; earlier ones stay in the timeline. An empty list removes every mark.
+   */
+  place: { marks: Marks, site_plan: Sha256 },
 } as const;
 
 export type CommandName = keyof typeof COMMAND_SHAPES;

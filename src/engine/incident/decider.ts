@@ -1,7 +1,7 @@
 import { arrivalClause, tierFor, type Plan } from '../../plan/plan.js';
 import type { Command, CommandOf } from './commands.js';
 import { Emitter } from './emitter.js';
-import type { IncidentEvent, Rejection, RejectionCode } from './events.js';
+import type { IncidentEvent, Rejection, RejectionCode, SiteMark } from './events.js';
 import { evolve } from './evolve.js';
 import { activate, clear, observe, raiseTier, summonUnits } from './rules.js';
 import { summonsOf, type IncidentState } from './state.js';
@@ -68,8 +68,10 @@ function report(c: CommandOf<'report'>, ctx: DecideContext): Decision {
     tier: tierFor(plan, c.headcount),
     clause: plan.file.scope.clause,
   };
+  if (c.marks && !c.site_plan) return reject('marks_need_site_plan', 'marks are placed on a site plan: name its SHA-256 (site_plan)');
   const em = new Emitter(evolve(null, reported), ctx);
   em.events.push(reported);
+  if (c.marks && c.site_plan) em.emit({ type: 'marks_placed', marks: c.marks.map(markOf), site_plan: c.site_plan });
   for (const kind of new Set(c.behaviors ?? [])) observe(em, kind);
   return { ok: true, events: em.events };
 }
@@ -168,6 +170,12 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
       });
       return;
     }
+    case 'place': {
+      // Positions describe the people on site: once they have left there is nothing to place.
+      if (!onSite) return cleared;
+      em.emit({ type: 'marks_placed', marks: c.marks.map(markOf), site_plan: c.site_plan });
+      return;
+    }
     case 'mark_major':
     case 'mark_concluded': {
       if (!onSite) return cleared;
@@ -240,6 +248,11 @@ function apply(em: Emitter, c: Exclude<Command, { do: 'report' }>): Rejection | 
       return;
     }
   }
+}
+
+/** A mark as the event keeps it: the label only when there is one. */
+function markOf(m: SiteMark): SiteMark {
+  return { kind: m.kind, x: m.x, y: m.y, ...(m.label ? { label: m.label } : {}) };
 }
 
 function notSummoned(role: string): Rejection {

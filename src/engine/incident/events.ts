@@ -23,6 +23,7 @@
  * | note_posted             | an on-site update (现场动态)                                     | §5.1   |
  * | update_due              | no on-site update for the plan's interval (alert)               | §5.1   |
  * | evidence_attached       | evidence (a photo, a document) stored with its SHA-256          | §5.1   |
+ * | marks_placed            | positions on the venue's site plan (crowd, police…), replacing the last | |
  * | marked_major            | the working group marked the matter major and complex           | §4.2   |
  * | marked_concluded        | the matter's petition procedure has concluded                   | §4.2   |
  * | measure_requested       | a measure was proposed, with its legal basis                    | §5.1   |
@@ -34,6 +35,14 @@
  * | incident_closed         | the incident is closed                                          |        |
  * | command_rejected        | a command the rules refused, with the reason; nothing else changed |     |
  */
+
+/** A position on a venue's site plan, as fractions (0–1) of the plan image from the left and the top. */
+export interface SiteMark {
+  kind: 'crowd' | 'police' | 'staff' | 'command_post';
+  x: number;
+  y: number;
+  label?: string;
+}
 
 export type Category = 'claim' | 'suggestion' | 'accusation';
 export type BehaviorKind = 'lingering' | 'charging' | 'banner' | 'sit_in';
@@ -107,6 +116,7 @@ export type IncidentEvent =
   | (At & { type: 'note_posted'; text: string })
   | (At & { type: 'update_due'; role: string; since: number; clause: string })
   | (At & { type: 'evidence_attached'; attachment: string; sha256: string; name: string; media_type: string; size: number; clause: string })
+  | (At & { type: 'marks_placed'; marks: SiteMark[]; site_plan: string })
   | (At & { type: 'marked_major'; reason?: string })
   | (At & { type: 'marked_concluded' })
   | (At & { type: 'measure_requested'; id: string; kind: MeasureKind; basis: string; major: boolean; clause: string })
@@ -153,6 +163,7 @@ export type RejectionCode =
   | 'declined_needs_reason'
   | 'stood_down'
   | 'duplicate_evidence'
+  | 'marks_need_site_plan'
   | 'unknown_id';
 
 /** A refused command: a value, never an exception. */

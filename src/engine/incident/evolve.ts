@@ -37,6 +37,7 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
       cases: [],
       rejected: [],
       evidence: [],
+      marks: null,
       version: 1,
     };
   }
@@ -117,6 +118,9 @@ export function evolve(state: IncidentState | null, event: IncidentEvent): Incid
         ...s.evidence,
         { at: event.at, attachment: event.attachment, sha256: event.sha256, name: event.name, mediaType: event.media_type, size: event.size },
       ];
+      return s;
+    case 'marks_placed':
+      s.marks = { at: event.at, sitePlan: event.site_plan, marks: event.marks };
       return s;
     case 'marked_major':
       s.major = true;

@@ -7,6 +7,7 @@ import type {
   MeasureKind,
   PlanRef,
   RejectionCode,
+  SiteMark,
   Route,
   SummonsReason,
 } from './events.js';
@@ -120,6 +121,8 @@ export interface IncidentState {
   rejected: RejectedCommand[];
   /** Evidence collected on site (§5.1): stored by the server, referenced here by hash. */
   evidence: Evidence[];
+  /** The latest positions on the venue's site plan, if any were placed; earlier ones are in the log. */
+  marks: { at: number; sitePlan: string; marks: SiteMark[] } | null;
   /** Number of events folded so far: the incident's version. */
   version: number;
 }

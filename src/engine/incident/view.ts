@@ -66,6 +66,8 @@ export function incidentView(s: IncidentState, t: TimeFormat) {
     })),
     evidence: s.evidence.map((e) => ({ at: t(e.at), attachment: e.attachment, sha256: e.sha256, name: e.name, media_type: e.mediaType, size: e.size })),
     rejected: s.rejected.map((r) => ({ at: t(r.at), do: r.do, code: r.code, reason: r.reason })),
+    // Only when marks were placed, so the contract JSON of incidents without them is unchanged.
+    ...(s.marks ? { marks: { at: t(s.marks.at), site_plan: s.marks.sitePlan, marks: s.marks.marks } } : {}),
     cases: s.cases.map((c) => ({
       id: c.id,
       route: c.route,

@@ -5,6 +5,7 @@ import type { CommandName } from '../../engine/incident/commands.js';
 import { demoUsername } from '../demo.js';
 import { say } from '../../i18n/refusals.js';
 import { COMMAND_RULES } from './permissions.js';
+import { attachmentsRepository } from '../../store/attachments.repository.js';
 
 /*
  * The permission matrix (COMMAND_RULES), row by row, through the HTTP API: for every command
@@ -276,6 +277,12 @@ const MATRIX: Record<CommandName, Row> = {
     allowed: [{ user: STAFF }, { user: WG_LEADER }, { user: POLICE }],
     denied: [{ user: TOWN, setup: summoned }, { user: PARTY }, { user: 'dept-housing.principal' }],
   },
+  place: {
+    command: { do: 'place', site_plan: 'a'.repeat(64), marks: [{ kind: 'crowd', x: 0.4, y: 0.6, label: '大门口' }, { kind: 'police', x: 0.5, y: 0.5 }] },
+    setup: summoned,
+    allowed: [{ user: STAFF }, { user: WG_LEADER }, { user: POLICE }],
+    denied: [{ user: TOWN }, { user: PARTY }, { user: 'dept-housing.principal' }],
+  },
   close: {
     command: { do: 'close' },
     setup: fresh,
@@ -287,6 +294,8 @@ const MATRIX: Record<CommandName, Row> = {
 describe('the permission matrix, row by row (sqlite)', () => {
   beforeEach(async () => {
     t = await testApp('sqlite');
+    // `place` names the stored site plan its marks are placed on.
+    await attachmentsRepository.insertSitePlan(t.store.db, { sha256: 'a'.repeat(64), media_type: 'image/svg+xml', width: 800, height: 500, size: 0, content: '', created_at: 0, created_by: null });
   });
   afterEach(async () => {
     clients.clear();

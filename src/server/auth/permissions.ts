@@ -61,6 +61,8 @@ export const COMMAND_RULES: Record<CommandName, Rule> = {
   take_measure: { who: ['police'], why: refusal('forbidden.command.take_measure') },
   clear: { who: ON_SITE, why: refusal('forbidden.command.clear') },
   close: { who: ['working_group'], why: refusal('forbidden.command.close') },
+  // Positions on the site plan: whoever reports and updates on site.
+  place: { who: ON_SITE, why: refusal('forbidden.command.place') },
 };
 
 export type Permission = { ok: true; role: string | null; onBehalf: boolean } | { ok: false; reason: Refusal };

@@ -113,5 +113,7 @@ function boardCard(s: IncidentState, plan: Plan, matter: string): BoardCard {
     measures: s.measures
       .filter((m) => m.flagged || (m.major && m.approvedAt === null && m.declinedAt === null && m.takenAt === null))
       .map((m) => ({ id: m.id, kind: m.kind, flagged: m.flagged, major: m.major, approved_at: opt(m.approvedAt), declined_at: opt(m.declinedAt), taken_at: opt(m.takenAt) })),
+    // Positions on the site plan, only when some were placed: the card offers the plan on demand.
+    ...(s.marks ? { marks: { at: t(s.marks.at), site_plan: s.marks.sitePlan, marks: s.marks.marks } } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { ApiError, notFound } from '../errors.js';
 import { printIncident, sendDocument } from '../reports/documents/print.js';
 import type { IncidentStream } from '../streams.js';
 import { runCommand, type CommandRoute } from './stream.command.js';
+import { requireStoredSitePlan } from './site-plans.routes.js';
 
 /** Incidents per page of `GET /api/incidents` unless the reader asks for another number. */
 const LIST_PAGE = 500;
@@ -45,6 +46,7 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
       if (!plan.venues.has(command.venue)) throw new ApiError('bad_request', refusal('input.unknown_venue', { id: command.venue }));
       const unknown = command.units.find((u) => !plan.units.has(u));
       if (unknown) throw new ApiError('bad_request', refusal('input.unknown_unit', { id: unknown }));
+      await requireStoredSitePlan(s, command);
     }
     const view = await runCommand(s.processor, incidents(p), p, null, command);
     reply.code(201);
@@ -59,6 +61,7 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
       const command = req.body as Command;
       if (command.do === 'report') throw new ApiError('bad_request', refusal('input.use_report'));
       if (command.do === 'attach') throw new ApiError('bad_request', refusal('input.use_attachments'));
+      if (command.do === 'place') await requireStoredSitePlan(s, command);
       return runCommand(s.processor, incidents(p), p, req.params.id, command);
     },
   );

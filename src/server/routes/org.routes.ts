@@ -15,6 +15,7 @@ import type { Trx } from '../../store/db.js';
 import { principal, requireAdmin, type Services } from '../context.js';
 import { restoreCell, toCsv } from '../csv.js';
 import { ApiError, notFound } from '../errors.js';
+import { sitePlanRoutes } from './site-plans.routes.js';
 
 const Id = Slug;
 
@@ -44,6 +45,8 @@ export function orgRoutes(app: FastifyInstance, s: Services): void {
     s.plans.invalidate();
     return rev;
   };
+
+  sitePlanRoutes(app, s, { current: () => currentOrg(), save: saveOrg });
 
   const roleExists = async (role: string) => (await s.plans.current()).roles.has(role);
   const personExists = async (id: string) => Boolean(await orgRepository.person(db, id));

@@ -31,6 +31,7 @@ export function allowedFor(p: Principal, state: IncidentState, plan: Plan, now: 
     { do: 'escalate' },
     { do: 'note', text: 'probe' },
     { do: 'attach', attachment: 'probe', sha256: '0'.repeat(64), name: 'probe', media_type: 'image/jpeg', size: 0 },
+    { do: 'place', site_plan: '0'.repeat(64), marks: [] },
     { do: 'mark_major' },
     { do: 'mark_concluded' },
     { do: 'request_measure', id: `probe-${state.measures.length}`, kind: 'warning', basis: 'probe' },

@@ -1,9 +1,11 @@
 import { signIn } from './sign-in';
+import { site } from './site';
 import type { UiKey } from './zh';
 
 /** Words of the web UI in English. Every key of zh.ts must be here (the type checks it). */
 export const en: Record<UiKey, string> = {
   ...signIn.en,
+  ...site.en,
   'app.subtitle': 'Petition incident response during the inspection',
   'nav.board': 'Board',
   'nav.report': 'Report',

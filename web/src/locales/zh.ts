@@ -1,8 +1,10 @@
 import { signIn } from './sign-in';
+import { site } from './site';
 
 /** Words of the web UI in Chinese (the first language). Domain words come from src/i18n/messages.ts. */
 export const zh = {
   ...signIn.zh,
+  ...site.zh,
   'app.subtitle': '巡视期间信访应急处置',
   'nav.board': '态势',
   'nav.report': '报告事件',

@@ -10,6 +10,7 @@ import { BOARD, baseFont, boardGrid, usePhone, useViewport } from './layout';
 import { usePlan } from '../../shared/plan-context';
 import type { BoardCard } from '../../../../src/api';
 import { board, useBoardCard, useBoardIds, useBoardLoad } from './board.store';
+import { SitePlanButton } from '../site/board-plan-button';
 
 /**
  * The command board (态势), for a command room's wall as much as a laptop or a phone: totals at
@@ -229,6 +230,7 @@ const IncidentCard = memo(function IncidentCard({ id, compact }: { id: string; c
         <Link className="board-venue" to={`/incidents/${id}`}>
           {venue(i.venue, lang)}
         </Link>
+        <SitePlanButton card={incident} venueName={venue(i.venue, lang)} />
         <span className="board-time">{i.reported_at.slice(11, 16)}</span>
       </div>
       <div className="board-figures">

@@ -15,6 +15,7 @@ import { usePhone } from '../board/layout';
 import { live, useIncident } from '../../shared/live';
 import { usePlan } from '../../shared/plan-context';
 import { ActorName } from '../../shared/actor';
+import { SitePlanCard } from '../site/site-plan';
 
 /** One incident: what happened (timeline with the clause of each automatic step), who is summoned, and what you may do now. */
 export function IncidentPage() {
@@ -88,6 +89,7 @@ export function IncidentPage() {
               </Descriptions.Item>
             </Descriptions>
           </Card>
+          <SitePlanCard incident={incident} canPlace={allowed?.commands.includes('place') ?? false} onDone={() => void reload()} />
           {incident.cases.map((c, n) => (
             <Card key={c.id ?? n} size="small" title={t('incident.case')} extra={c.id && <CaseLink id={c.id} />} style={{ marginTop: 16 }} data-testid="case">
               <Descriptions size="small" column={1}>

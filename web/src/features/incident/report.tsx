@@ -7,6 +7,7 @@ import { live } from '../../shared/live';
 import { usePlan } from '../../shared/plan-context';
 import type { Incident } from '../../../../src/api';
 import { SearchSelect } from '../../shared/search-select';
+import { ReportSitePlanField, withSiteMarks, type ReportSite } from '../site/report-site';
 
 interface ReportForm {
   venue: string;
@@ -15,6 +16,7 @@ interface ReportForm {
   matter: string;
   category: 'claim' | 'suggestion' | 'accusation';
   behaviors: string[];
+  site?: ReportSite;
 }
 
 /** A short form for venue staff on a phone: venue, head count, units (searchable), matter, category, behaviours. */
@@ -35,7 +37,7 @@ export function ReportPage() {
         onFinish={async (v) => {
           setBusy(true);
           try {
-            const incident = await post<Incident>('/api/incidents', v);
+            const incident = await post<Incident>('/api/incidents', withSiteMarks(v, org.venues));
             live.put(incident);
             message.success(t('report.done'));
             navigate(`/incidents/${incident.id}`);
@@ -52,6 +54,7 @@ export function ReportPage() {
         <Form.Item name="headcount" label={t('report.headcount')} rules={[{ required: true }]}>
           <InputNumber min={1} max={100000} size="large" style={{ width: '100%' }} inputMode="numeric" data-testid="headcount" />
         </Form.Item>
+        <ReportSitePlanField />
         <Form.Item name="units" label={t('report.units')} rules={[{ required: true, type: 'array', min: 1 }]}>
           <SearchSelect
             mode="multiple"
