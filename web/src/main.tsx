@@ -59,3 +59,10 @@ async function start(): Promise<void> {
 }
 
 void start();
+
+// The installable app's service worker (vite.config.ts): the app shell opens again without a
+// connection. Browsers allow it over HTTPS and on localhost only; elsewhere the app works as before
+// (in development there is no sw.js: the registration fails, quietly).
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {}));
+}

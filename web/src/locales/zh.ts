@@ -638,6 +638,23 @@ export const zh = {
   'risk.event.risk_estimate_changed': '更新涉及人数',
   'risk.event.risk_resolving': '开始化解',
   'risk.event.risk_resolved': '已化解',
+  'outbox.waiting': '待发送',
+  'outbox.count': '待发送 {{n}}',
+  'outbox.title': '手机上待发送的指令',
+  'outbox.explain': '无网络时指令保存在这部手机上,恢复连接后按顺序自动发送,每条只记录一次;时限以到达服务器的时间为准。最多保存 {{n}} 条。',
+  'outbox.queued': '已保存在手机上,恢复网络后自动发送',
+  'outbox.rejected': '未被接受',
+  'outbox.dismiss': '知道了',
+  'outbox.signIn': '登录已过期:待发送的指令仍保存在这部手机上,请重新登录,登录后自动发送。',
+  'outbox.signInButton': '重新登录',
+  'outbox.full': '这部手机上待发送的指令已满 {{n}} 条,请恢复网络后再试',
+  'outbox.madeAt': '手机上记录 {{made}} · 到达 {{arrived}}',
+  'outbox.madeOn': '手机上记录于 {{time}}',
+  'outbox.pendingIncident': '离线报告的事件',
+  'outbox.pendingExplain': '此报告尚未送达,恢复网络后自动发送;在此记录的人数和现场动态随后按顺序发送。',
+  'outbox.report_rejected': '所属事件的报告未被接受',
+  'outbox.sendNow': '立即重试',
+  'outbox.empty': '没有待发送的指令',
 } as const;
 
 export type UiKey = keyof typeof zh;
