@@ -44,7 +44,7 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 120_000 
     const before = await api.get<any[]>('/api/incidents');
 
     await context.setOffline(true);
-    await page.waitForFunction(() => !navigator.onLine);
+    await page.getByTestId('live-status').filter({ hasText: '离线' }).waitFor();
     // The report screen has not been opened: its code comes from the service worker's cache.
     await page.getByTestId('tabbar').getByText('报告事件').click();
     await page.getByTestId('report-submit').waitFor();
@@ -72,10 +72,13 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 120_000 
 
     // The note reaches the server but its answer is lost: the phone sends it again, under the same key.
     let notes = 0;
+    let madeEarlier = '';
     await page.route('**/api/incidents/*/commands', async (route) => {
       const body = route.request().postDataJSON() as { do: string };
       if (body.do === 'note' && notes++ === 0) {
-        const answer = await route.fetch();
+        // As if the note had been made 25 minutes before it arrives (a long dead zone).
+        madeEarlier = new Date(Date.now() - 25 * 60_000).toISOString();
+        const answer = await route.fetch({ headers: { ...route.request().headers(), 'x-made-at': madeEarlier } });
         expect(answer.status()).toBe(200);
         return route.abort('connectionreset');
       }
@@ -104,6 +107,13 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 120_000 
     }
     expect(events.find((e) => e.type === 'headcount_updated')).toMatchObject({ value: 35 });
     expect(await page.getByTestId('incident-headcount').textContent()).toContain('35');
+    // The timeline says when the note was made on the phone and when it arrived.
+    const note = events.find((e) => e.type === 'note_posted');
+    expect(Date.parse(note.made_at)).toBe(Date.parse(madeEarlier));
+    await expect
+      .poll(() => page.getByTestId('event-note_posted').getByTestId('made-at').textContent())
+      .toBe(`手机上记录 ${note.made_at.slice(11, 16)} · 到达 ${note.at.slice(11, 16)}`);
+    await shot(page, 'offline-sent-phone');
     await context.close();
   });
 

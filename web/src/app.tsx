@@ -116,7 +116,10 @@ function Frame() {
           <small>{t('app.subtitle')}</small>
         </span>
         {phone ? <span style={{ flex: 1 }} /> : <Menu className="yj-menu" mode="horizontal" selectedKeys={[current]} items={items} onClick={(e) => navigate(e.key)} />}
-        <Tag color={online ? 'green' : 'red'} data-testid="live-status">{online ? t('live.online') : t('live.offline')}</Tag>
+        <Tag color={online ? 'green' : 'red'} data-testid="live-status" title={online ? undefined : t('live.offline')}>
+          {/* On a phone the header has room for a word; the banner below says the rest. */}
+          {online ? t('live.online') : phone ? t('live.offlineShort') : t('live.offline')}
+        </Tag>
         <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-switch">
           {t('nav.language')}
         </Button>

@@ -70,6 +70,7 @@ export const en: Record<UiKey, string> = {
   'acc.noCases': 'No case registered in this period',
   'live.online': 'Live',
   'live.offline': 'Offline, reconnecting…',
+  'live.offlineShort': 'Offline',
   'board.title': 'Incident board',
   'board.empty': 'No incident is being handled',
   'board.fullscreen': 'Full screen',

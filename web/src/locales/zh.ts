@@ -69,6 +69,7 @@ export const zh = {
   'acc.noCases': '本期没有登记的案件',
   'live.online': '实时',
   'live.offline': '连接中断,正在重连…',
+  'live.offlineShort': '离线',
   'board.title': '事件态势',
   'board.empty': '当前没有处置中的事件',
   'board.fullscreen': '全屏',
