@@ -51,6 +51,10 @@ async function start(): Promise<void> {
   if (me) setCsrf(me.csrf_token);
   // Signed in, or a page that needs no account (boot.ts has started loading the app for both).
   if (me || publicPage) return showApp();
+  // Opened without a connection (the service worker's copy): who is signed in cannot be asked.
+  // The sign-in form shows; once the connection returns the page starts again, and a session
+  // still valid opens the app, which sends what waits on the phone.
+  if (!navigator.onLine) window.addEventListener('online', () => location.reload(), { once: true });
   root.render(
     <StrictMode>
       <SignIn />
