@@ -185,7 +185,8 @@ class Outbox {
       const answer = await send(item, target);
       if (answer.kind === 'sent') return { sent: answer.view };
       if (answer.kind === 'rejected') throw answer.error;
-      if (answer.kind === 'sign_in') throw new ApiError(401, 'unauthenticated', '', {});
+      // The session expired: the command waits for the user to sign in again, like the rest.
+      if (answer.kind === 'sign_in') this.signIn = true;
       // Lost on the way (perhaps after it arrived): queued under the same key.
     }
     if (this.items.length >= OUTBOX_LIMIT) throw new OutboxFull();
@@ -212,12 +213,22 @@ class Outbox {
 
   /** Sends what waits, in order, one at a time; stops at the first that cannot go yet. */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
-    this.flushing = this.run().finally(() => {
+    // Asked while sending: once this round ends, another one takes what was queued meanwhile.
+    if (this.flushing) {
+      this.again = true;
+      return this.flushing;
+    }
+    this.flushing = (async () => {
+      do {
+        this.again = false;
+        await this.run();
+      } while (this.again && !this.signIn);
+    })().finally(() => {
       this.flushing = null;
     });
     return this.flushing;
   }
+  private again = false;
 
   private async run(): Promise<void> {
     if (!this.user || this.signIn) return;
