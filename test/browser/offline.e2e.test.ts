@@ -62,6 +62,11 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 120_000 
     await page.getByTestId('note-input').fill('人群情绪平稳,正在劝导');
     await page.getByTestId('note-submit').click();
     await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('待发送 3');
+    // The board shows the incident reported offline, waiting.
+    await page.getByTestId('tabbar').getByText('态势').click();
+    await expect.poll(() => page.getByTestId('pending-report').textContent()).toContain('待发送');
+    await page.getByTestId('pending-report').click();
+    await page.waitForURL(/\/pending\//);
     expect(await page.getByTestId('pending-queue').getByTestId('outbox-waiting').count()).toBe(2);
     await page.locator('.ant-message-notice').first().waitFor({ state: 'detached' });
     await shot(page, 'offline-waiting-phone');

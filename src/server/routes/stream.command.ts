@@ -12,7 +12,7 @@ import type { Actor, AnyDefinition, CommandOf, KeyedOutcomeOf, PayloadOf, Reject
 const MADE_AT_BEFORE_MS = 30 * 24 * 3600_000;
 const MADE_AT_AFTER_MS = 24 * 3600_000;
 const KEY = /^[A-Za-z0-9_-]{8,64}$/;
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * The optional headers of a command sent from a phone's queue, as a route declares them (the

@@ -1,5 +1,6 @@
 import { Alert, App, Button, Drawer, List, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { errorText } from './http';
 import { useT } from './i18n';
 import { live } from './live';
@@ -140,4 +141,31 @@ export function useSendCommand() {
       return null;
     }
   };
+}
+
+/** Incidents reported on this phone without a connection, on the board until their reports are through. */
+export function PendingReports() {
+  const { t, lang } = useT();
+  const { venue } = usePlan();
+  const { items } = useOutbox();
+  const reports = items.filter((x) => x.incident === null);
+  if (!reports.length) return null;
+  return (
+    <Space direction="vertical" style={{ width: '100%', marginBottom: 8 }} data-testid="pending-reports">
+      {reports.map((r) => (
+        <Alert
+          key={r.key}
+          type={r.state === 'rejected' ? 'error' : 'warning'}
+          showIcon
+          message={
+            <Link to={`/pending/${r.key}`} data-testid="pending-report">
+              {venue(String(r.body.venue), lang)} · {String(r.body.headcount)}
+              {t('common.people')} · {r.state === 'rejected' ? t('outbox.rejected') : t('outbox.waiting')}
+            </Link>
+          }
+          description={t('outbox.madeOn', { time: madeClock(r.made_at) })}
+        />
+      ))}
+    </Space>
+  );
 }
