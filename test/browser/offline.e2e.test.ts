@@ -67,7 +67,7 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 120_000 
     await expect.poll(() => page.getByTestId('pending-report').textContent()).toContain('待发送');
     await page.getByTestId('pending-report').click();
     await page.waitForURL(/\/pending\//);
-    expect(await page.getByTestId('pending-queue').getByTestId('outbox-waiting').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('pending-queue').getByTestId('outbox-waiting').count()).toBe(2);
     await page.locator('.ant-message-notice').first().waitFor({ state: 'detached' });
     await shot(page, 'offline-waiting-phone');
     // Nothing sticks out sideways on the phone.
@@ -127,6 +127,7 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 120_000 
     await page.goto('/my');
     const card = page.getByTestId('my-town-tanggou/principal');
     await card.getByTestId('my-arrive').waitFor();
+    await controlled(page);
     await context.setOffline(true);
     await card.getByTestId('my-arrive').click();
     await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('待发送 1');
