@@ -54,6 +54,9 @@ export function MySummonsPage() {
       {items.map((item) => {
         const s = item.summons;
         const waiting = queue.filter((x) => x.incident === item.incident.id && x.body.role === s.role);
+        // What waits on the phone counts as done here: a second tap would only be refused later.
+        const queued = new Set(waiting.filter((x) => x.state === 'waiting').map((x) => String(x.body.do)));
+        const arrived = s.arrived_at !== null || queued.has('arrive');
         return (
           <Card key={`${item.incident.id}-${s.role}`} style={{ marginBottom: 12 }} data-testid={`my-${s.role}`}
             title={<Link to={`/incidents/${item.incident.id}`}>{venue(item.incident.venue, lang)}</Link>}
@@ -72,17 +75,17 @@ export function MySummonsPage() {
               </div>
               {waiting.length > 0 && <OutboxList incident={item.incident.id} testid="my-queued" />}
               {item.lingering && item.responsible && s.arrived_at && !s.left_at && <Tag color="orange">{t('behavior.lingering')} §4.1.1</Tag>}
-              {!s.acked_at && !s.arrived_at && s.status !== 'stood_down' && (
+              {!s.acked_at && !arrived && !queued.has('ack') && s.status !== 'stood_down' && (
                 <Button block className="big-button" onClick={() => void act(item, 'ack')} data-testid="my-ack">
                   {t('action.ack')}
                 </Button>
               )}
-              {!s.arrived_at && (
+              {!arrived && (
                 <Button block type={s.status === 'stood_down' ? 'default' : 'primary'} className="big-button" onClick={() => void act(item, 'arrive')} data-testid="my-arrive">
                   {t('action.arrive')}
                 </Button>
               )}
-              {s.arrived_at && !s.left_at && (
+              {s.arrived_at && !s.left_at && !queued.has('leave') && (
                 <Button block className="big-button" onClick={() => void act(item, 'leave')} data-testid="my-leave">
                   {t('action.leave')}
                 </Button>
