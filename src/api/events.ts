@@ -27,6 +27,8 @@ type Envelope = {
   version: number;
   actor: EventActor | null;
   recorded_at: string;
+  /** When the command was made on the phone that queued it (its own clock), if it said; deadlines use the arrival. */
+  made_at?: string;
 };
 
 /**

@@ -101,6 +101,9 @@ const OTHER_KEYS = [
   'error.rate_limited',
   'error.internal',
   'error.pdf_unavailable',
+  'error.invalid_idempotency_key',
+  'error.invalid_made_at',
+  'error.idempotency_key_reused',
 ] as const;
 
 const zh: Record<RefusalKey, string> = {
@@ -264,6 +267,9 @@ const zh: Record<RefusalKey, string> = {
   'error.rate_limited': '操作过于频繁,请稍后再试',
   'error.internal': '服务器内部错误,已记录',
   'error.pdf_unavailable': '无法生成 PDF',
+  'error.invalid_idempotency_key': 'Idempotency-Key 须为 8 至 64 个字母、数字、"-" 或 "_"',
+  'error.invalid_made_at': 'X-Made-At 须为带时区的 ISO 8601 时间,且不早于 30 天前、不晚于 1 天后',
+  'error.idempotency_key_reused': '此 Idempotency-Key 已用于另一条指令',
 };
 
 const en: Record<RefusalKey, string> = {
@@ -418,6 +424,9 @@ const en: Record<RefusalKey, string> = {
   'error.rate_limited': 'too many requests; try again later',
   'error.internal': 'internal error; it has been logged',
   'error.pdf_unavailable': 'no PDF can be made here',
+  'error.invalid_idempotency_key': 'Idempotency-Key must be 8 to 64 letters, digits, "-" or "_"',
+  'error.invalid_made_at': 'X-Made-At must be an ISO 8601 time with its zone, at most 30 days before and 1 day after it arrives',
+  'error.idempotency_key_reused': 'this Idempotency-Key was used for another command',
 };
 
 /** Every refusal text, by language. */

@@ -117,6 +117,8 @@ function presentEvent(row: EventRow, t: (ms: number) => string) {
     ...data,
     actor: row.actor_user ? { user: row.actor_user, role: row.actor_role, on_behalf: row.on_behalf === 1 } : null,
     recorded_at: t(Number(row.recorded_at)),
+    // When a command was made on the phone that sent it from its queue: beside `recorded_at`, its arrival.
+    ...(row.made_at !== null && row.made_at !== undefined && { made_at: t(Number(row.made_at)) }),
   };
 }
 

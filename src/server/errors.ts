@@ -15,7 +15,13 @@ export type ErrorCode =
   | 'rate_limited'
   | 'internal'
   /** A PDF was asked for on a server without LibreOffice: the DOCX is there all the same. */
-  | 'pdf_unavailable';
+  | 'pdf_unavailable'
+  /** An `Idempotency-Key` header that is not 8–64 of `[A-Za-z0-9_-]`. */
+  | 'invalid_idempotency_key'
+  /** An `X-Made-At` header that is not an ISO 8601 time with its zone, or far from the arrival. */
+  | 'invalid_made_at'
+  /** An `Idempotency-Key` already used by another user, or for another stream or command. */
+  | 'idempotency_key_reused';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -31,6 +37,9 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   internal: 500,
   pdf_unavailable: 503,
+  invalid_idempotency_key: 400,
+  invalid_made_at: 400,
+  idempotency_key_reused: 422,
 };
 
 /**

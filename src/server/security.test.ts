@@ -16,7 +16,7 @@ import { startServer, type RunningServer } from './server.js';
 const expectSecurityHeaders = (res: LightMyRequestResponse | Response, what: string) => {
   const get = (name: string) => (res instanceof Response ? res.headers.get(name) : (res.headers[name] as string | undefined)) ?? '';
   const csp = get('content-security-policy');
-  for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'"]) {
+  for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'", "worker-src 'self'", "manifest-src 'self'"]) {
     expect(csp, `${what}: ${directive}`).toContain(directive);
   }
   expect(csp, what).not.toContain('upgrade-insecure-requests');

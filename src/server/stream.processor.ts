@@ -6,6 +6,7 @@ import type { Store, Trx } from '../store/db.js';
 import { LogWriter, type Actor, type FlushHook, type StreamEvent } from '../store/event.log.js';
 import type { StreamKind } from '../store/schema.js';
 import { timersRepository } from '../store/timers.repository.js';
+import { commandKeysRepository } from '../store/command-keys.repository.js';
 import type { PlanRegistry } from './plan.registry.js';
 import { streamCache, type CommittedStream, type StreamCache } from './stream.cache.js';
 
@@ -59,6 +60,15 @@ export type Outcome<S, E, R> =
   | { kind: 'rejected'; state: S | null; plan: Plan; rejection: R }
   | { kind: 'not_found' };
 export type OutcomeOf<D> = Outcome<StateOf<D>, EventOf<D>, RejectionOf<D>>;
+
+/** The outcome of a command sent with an idempotency key. */
+export type KeyedOutcome<S, E, R> =
+  | Outcome<S, E, R>
+  /** A repeat of a keyed command: what came of it the first time, with the stream as it stands now. Nothing was appended. */
+  | { kind: 'replayed'; of: 'accepted' | 'rejected'; state: S | null; plan: Plan; rejection: R | null }
+  /** The key was used by another user, or for another stream or command. */
+  | { kind: 'key_reused' };
+export type KeyedOutcomeOf<D> = KeyedOutcome<StateOf<D>, EventOf<D>, RejectionOf<D>>;
 
 /** A stream inside a transaction: its state so far, the plan it runs under, and what was stored. */
 export interface Stream<S> {
@@ -169,8 +179,18 @@ export class StreamTransaction {
   }
 }
 
+/**
+ * An idempotency key a command came with: who sent it and a digest of the request (the stream
+ * asked for and the command), to tell a repeat from a different command under the same key.
+ */
+export interface CommandKey {
+  key: string;
+  userId: string;
+  request: string;
+}
+
 type Job<D extends AnyDefinition> =
-  | { kind: 'command'; id: string | null; command: CommandOf<D>; actor: Actor | Authorize<StateOf<D>>; payload?: PayloadOf<D>; done: (o: OutcomeOf<D>) => void; fail: (e: unknown) => void }
+  | { kind: 'command'; id: string | null; command: CommandOf<D>; actor: Actor | Authorize<StateOf<D>>; payload?: PayloadOf<D>; key?: CommandKey; done: (o: KeyedOutcomeOf<D>) => void; fail: (e: unknown) => void }
   | { kind: 'step'; id: string; step: (tx: StreamTransaction, stream: Stream<StateOf<D>>) => Promise<unknown>; done: (r: unknown) => void; fail: (e: unknown) => void }
   | { kind: 'timers'; limit: number; done: (slice: TimerSlice) => void; fail: (e: unknown) => void };
 
@@ -226,7 +246,15 @@ export class StreamProcessor<D extends AnyDefinition> {
    * a function that authorizes against the current state. Resolves once the outcome is durable.
    */
   submit(id: string | null, command: CommandOf<D>, actor: Actor | Authorize<StateOf<D>>, payload?: PayloadOf<D>): Promise<OutcomeOf<D>> {
-    return new Promise((done, fail) => this.enqueue({ kind: 'command', id, command, actor, payload, done, fail }));
+    return new Promise((done, fail) => this.enqueue({ kind: 'command', id, command, actor, payload, done: done as (o: KeyedOutcomeOf<D>) => void, fail }));
+  }
+
+  /**
+   * Runs one command sent with an idempotency key: the first time as `submit` does, a repeat
+   * (same user, stream and command) answers what came of it then, appending nothing.
+   */
+  submitKeyed(key: CommandKey, id: string | null, command: CommandOf<D>, actor: Actor | Authorize<StateOf<D>>, payload?: PayloadOf<D>): Promise<KeyedOutcomeOf<D>> {
+    return new Promise((done, fail) => this.enqueue({ kind: 'command', id, command, actor, payload, key, done, fail }));
   }
 
   /**
@@ -315,7 +343,7 @@ export class StreamProcessor<D extends AnyDefinition> {
     for (const job of batch) {
       if (job.kind === 'timers') results.push(await this.fireDue(tx, job.limit));
       else if (job.kind === 'step') results.push(await this.step(tx, job.id, job.step));
-      else results.push(await this.command(tx, job.id, job.command, job.actor, job.payload));
+      else results.push(await this.keyed(tx, job));
     }
     await tx.save();
     // Flushed whatever the outcomes: timers caught up before a refused command are part of the record.
@@ -341,6 +369,44 @@ export class StreamProcessor<D extends AnyDefinition> {
     if (!stream) return undefined;
     await tx.catchUp(stream);
     return step(tx, stream);
+  }
+
+  /**
+   * A command with its idempotency key, if it has one. The key is looked up inside the
+   * transaction, after the write lock and after the earlier jobs of the batch: of two
+   * identical requests, in one batch or racing from two processes, the first applies and the
+   * second finds its key. The key is written in the same transaction as the command's events
+   * (a rejection recorded on the stream included), so both commit or neither does.
+   */
+  private async keyed(tx: StreamTransaction, job: Extract<Job<D>, { kind: 'command' }>): Promise<KeyedOutcomeOf<D>> {
+    const { key } = job;
+    if (!key) return this.command(tx, job.id, job.command, job.actor, job.payload);
+    const kind = this.definition.decider.kind;
+    const prior = await commandKeysRepository.get(tx.trx, key.key);
+    if (prior) {
+      if (prior.user_id !== key.userId || prior.stream !== kind || prior.request !== key.request) return { kind: 'key_reused' };
+      const rejection = prior.rejection === null ? null : (JSON.parse(prior.rejection) as RejectionOf<D>);
+      if (prior.stream_id === null) return { kind: 'replayed', of: prior.outcome, state: null, plan: (await tx.begin(this.definition)).plan, rejection };
+      const stream = await tx.load<StateOf<D>>(this.definition, prior.stream_id);
+      if (!stream) return { kind: 'not_found' };
+      await tx.catchUp(stream);
+      return { kind: 'replayed', of: prior.outcome, state: stream.state, plan: stream.plan, rejection };
+    }
+    const outcome = await this.command(tx, job.id, job.command, job.actor, job.payload);
+    if (outcome.kind === 'accepted' || outcome.kind === 'rejected') {
+      const state = outcome.state as Versioned | null;
+      await commandKeysRepository.insert(tx.trx, {
+        key: key.key,
+        user_id: key.userId,
+        stream: kind,
+        request: key.request,
+        stream_id: state?.id ?? null,
+        outcome: outcome.kind,
+        rejection: outcome.kind === 'rejected' ? JSON.stringify(outcome.rejection) : null,
+        created_at: tx.now,
+      });
+    }
+    return outcome;
   }
 
   private async command(tx: StreamTransaction, id: string | null, command: CommandOf<D>, actor: Actor | Authorize<StateOf<D>>, payload: PayloadOf<D> | undefined): Promise<OutcomeOf<D>> {

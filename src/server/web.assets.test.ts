@@ -68,6 +68,32 @@ describe('answers on a slow network', () => {
     }
   });
 
+  it('serves the installable app: its manifest, icons and service worker, none cached for good', async () => {
+    const manifest = await t.app.inject({ method: 'GET', url: '/manifest.webmanifest' });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.headers['cache-control']).toBe('no-cache');
+    expect(manifest.json()).toMatchObject({ name: '应急 Yingji', short_name: '应急', lang: 'zh-CN', display: 'standalone', start_url: '/', theme_color: '#b71c1c' });
+    for (const icon of manifest.json().icons as { src: string; sizes: string }[]) {
+      const res = await t.app.inject({ method: 'GET', url: icon.src });
+      expect(res.statusCode, icon.src).toBe(200);
+      expect(res.headers['content-type'], icon.src).toBe('image/png');
+      // The size the manifest says: a PNG's width and height are at bytes 16–23.
+      expect(`${res.rawPayload.readUInt32BE(16)}x${res.rawPayload.readUInt32BE(20)}`, icon.src).toBe(icon.sizes);
+    }
+    // The worker is asked again on every load (a new deploy replaces it); it precaches the shell, never the API.
+    const sw = await t.app.inject({ method: 'GET', url: '/sw.js', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(sw.statusCode).toBe(200);
+    expect(sw.headers['content-type']).toContain('javascript');
+    expect(sw.headers['cache-control']).toBe('no-cache');
+    const code = sw.headers['content-encoding'] === 'br' ? brotliDecompressSync(sw.rawPayload).toString() : sw.headers['content-encoding'] === 'gzip' ? gunzipSync(sw.rawPayload).toString() : sw.body;
+    expect(code).toContain('index.html');
+    expect(code).toContain(script.slice(1));
+    expect(code).not.toMatch(/url:"api\//);
+    expect(cacheControl(join(WEB_ROOT, 'sw.js'))).toBe(REVALIDATE);
+    const page = await t.app.inject({ method: 'GET', url: '/' });
+    expect(page.body).toContain('rel="manifest" href="/manifest.webmanifest"');
+  });
+
   it('serves hashed files compressed as the browser accepts, and cached for a year', async () => {
     const raw = readFileSync(join(WEB_ROOT, script));
     const br = await t.app.inject({ method: 'GET', url: script, headers: { 'accept-encoding': 'gzip, deflate, br' } });

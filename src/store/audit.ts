@@ -23,7 +23,7 @@ export async function verifyChain(db: Db, onProgress?: (checked: number) => void
       if (seq !== expected) return { ok: false, events: count, seq: expected, problem: `event ${expected} is missing (next stored is ${seq})` };
       if (row.prev_hash !== prev) return { ok: false, events: count, seq, problem: `event ${seq} does not link to the hash of event ${seq - 1}` };
       const { hash, prev_hash: _ignored, ...content } = row;
-      const actual = eventHash(prev, { ...content, seq, at: Number(content.at), recorded_at: Number(content.recorded_at) });
+      const actual = eventHash(prev, { ...content, seq, at: Number(content.at), recorded_at: Number(content.recorded_at), made_at: content.made_at === null ? null : Number(content.made_at) });
       if (actual !== hash) return { ok: false, events: count, seq, problem: `event ${seq} was altered: its content does not match its hash` };
       prev = hash;
       expected++;

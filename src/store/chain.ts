@@ -9,7 +9,7 @@ export const GENESIS = '0'.repeat(64);
  * SHA-256 of the previous event's hash and this event's canonical content. Any edit of a
  * stored event changes its hash; any deletion breaks the link of the next one. Pure.
  */
-export function eventHash(prev: string, row: Omit<EventRow, 'hash' | 'prev_hash'>): string {
+export function eventHash(prev: string, row: Omit<EventRow, 'hash' | 'prev_hash' | 'made_at'> & { made_at?: number | null }): string {
   const content = canonicalJson({
     seq: row.seq,
     // The first format named the stream id `incident_id`; kept so existing hashes still verify.
@@ -23,6 +23,8 @@ export function eventHash(prev: string, row: Omit<EventRow, 'hash' | 'prev_hash'
     actor_role: row.actor_role,
     on_behalf: row.on_behalf,
     recorded_at: row.recorded_at,
+    // Only on commands sent with the phone's time; absent otherwise, so older hashes still verify.
+    ...(row.made_at !== null && row.made_at !== undefined && { made_at: Number(row.made_at) }),
   });
   return createHash('sha256').update(prev).update('\n').update(content).digest('hex');
 }

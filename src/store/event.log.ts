@@ -10,6 +10,11 @@ export interface Actor {
   role: string | null;
   /** Staff recording an action for the person holding `role` (e.g. checking them in). */
   onBehalf: boolean;
+  /**
+   * When the command was made on the sender's phone (epoch ms, its own clock), recorded beside
+   * the arrival; never part of a decision: the engine and every deadline use the arrival.
+   */
+  madeAt?: number | null;
 }
 
 /** An engine event of any stream: a type, an instant, and its data. */
@@ -68,6 +73,7 @@ export class LogWriter {
       actor_role: actor?.role ?? null,
       on_behalf: actor?.onBehalf ? 1 : 0,
       recorded_at: this.now,
+      made_at: actor?.madeAt ?? null,
     };
     const hash = eventHash(this.hash, row);
     this.rows.push({ ...row, prev_hash: this.hash, hash });

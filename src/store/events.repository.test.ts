@@ -23,6 +23,7 @@ const event = (seq: number, stream: 'incident' | 'case' | 'risk', id: string, ve
   actor_role: 'petition-bureau/staff',
   on_behalf: 0,
   recorded_at: T0 + seq,
+  made_at: null,
   prev_hash: `h${seq - 1}`,
   hash: `h${seq}`,
 });

@@ -309,6 +309,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('risks').addColumn('plan_digest', 'text').execute();
     },
   },
+  '0008_command_keys': {
+    async up(db: Kysely<unknown>) {
+      // Commands sent from a phone's queue carry a key: a repeat answers the first outcome.
+      await db.schema
+        .createTable('command_keys')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('stream', 'text', (c) => c.notNull())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('stream_id', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('rejection', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // When a command was made on the phone, beside when it arrived (recorded_at).
+      await db.schema.alterTable('events').addColumn('made_at', 'bigint').execute();
+    },
+  },
   '0009_site_plans': {
     async up(db: Kysely<unknown>) {
       // Venues' site plans (images of the compound), content-addressed by SHA-256 like evidence

@@ -26,6 +26,7 @@ export interface Database {
   ack_links: AckLinksTable;
   drill_reports: DrillReportsTable;
   risks: RisksTable;
+  command_keys: CommandKeysTable;
 }
 
 /** The kinds of stream in the event log; each has its own pure decider and projection. */
@@ -72,6 +73,11 @@ export interface EventsTable {
   actor_role: string | null;
   on_behalf: number;
   recorded_at: number;
+  /**
+   * When the command was made on the phone that sent it (its own clock, `X-Made-At`), beside
+   * `recorded_at`, when it arrived; null for everything else. Never used for a deadline.
+   */
+  made_at: number | null;
   prev_hash: string;
   hash: string;
 }
@@ -337,6 +343,25 @@ export interface RisksTable {
   state: string;
   /** The plan the matter runs under, pinned when it was entered; null for matters entered before plans were pinned. */
   plan_digest: string | null;
+}
+
+/**
+ * Idempotency keys of commands (`Idempotency-Key`): who sent the key, for which request, and
+ * what came of it, written in the transaction of the command's events. A repeat answers from
+ * here instead of running the command again. Kept, like the events.
+ */
+export interface CommandKeysTable {
+  key: string;
+  user_id: string;
+  /** The stream kind and the route's request: a hash of the stream id asked for (null to start one) and the command. */
+  stream: string;
+  request: string;
+  /** The stream the command ran on (the new one for a start; null for a refused start). */
+  stream_id: string | null;
+  outcome: 'accepted' | 'rejected';
+  /** The engine's rejection, JSON, for a rejected command. */
+  rejection: string | null;
+  created_at: number;
 }
 
 export type EventRow = Selectable<EventsTable>;

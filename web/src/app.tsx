@@ -3,10 +3,12 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { setLang, useT } from './shared/i18n';
-import { useOnline } from './shared/live';
+import { live, useOnline } from './shared/live';
+import { outbox } from './shared/outbox';
+import { OutboxBadge, OutboxSignIn } from './shared/outbox-ui';
 import { Only } from './shared/not-allowed';
 import { PlanProvider, usePlan } from './shared/plan-context';
 import { SessionProvider, useSession } from './features/auth/session';
@@ -22,6 +24,7 @@ const CasesPage = lazy(() => import('./features/cases/cases').then((m) => ({ def
 const IncidentPage = lazy(() => import('./features/incident/incident').then((m) => ({ default: m.IncidentPage })));
 const MySummonsPage = lazy(() => import('./features/summons/my-summons').then((m) => ({ default: m.MySummonsPage })));
 const ReportPage = lazy(() => import('./features/incident/report').then((m) => ({ default: m.ReportPage })));
+const PendingIncidentPage = lazy(() => import('./features/incident/pending').then((m) => ({ default: m.PendingIncidentPage })));
 const TrackPage = lazy(() => import('./features/track/track').then((m) => ({ default: m.TrackPage })));
 const PlanPage = lazy(() => import('./features/plan/plan').then((m) => ({ default: m.PlanPage })));
 const OrgPage = lazy(() => import('./features/org/org').then((m) => ({ default: m.OrgPage })));
@@ -82,6 +85,15 @@ function Frame() {
   const phone = !Grid.useBreakpoint().md;
   // Only the screens the signed-in user can use (`me.can`: the server's own rules, src/server/auth/screens.ts).
   const can = me!.can;
+  // The phone's queue is the signed-in user's: another user's commands stay unsent.
+  useEffect(() => {
+    void outbox.setUser(me!.username);
+    const off = outbox.onSent((_item, view) => live.put(view));
+    return () => {
+      off();
+      void outbox.setUser(null);
+    };
+  }, [me]);
   const items = [
     { key: '/', label: t('nav.board') },
     { key: '/report', label: t('nav.report'), show: can.report },
@@ -104,7 +116,10 @@ function Frame() {
           <small>{t('app.subtitle')}</small>
         </span>
         {phone ? <span style={{ flex: 1 }} /> : <Menu className="yj-menu" mode="horizontal" selectedKeys={[current]} items={items} onClick={(e) => navigate(e.key)} />}
-        <Tag color={online ? 'green' : 'red'} data-testid="live-status">{online ? t('live.online') : t('live.offline')}</Tag>
+        <Tag color={online ? 'green' : 'red'} data-testid="live-status" title={online ? undefined : t('live.offline')}>
+          {/* On a phone the header has room for a word; the banner below says the rest. */}
+          {online ? t('live.online') : phone ? t('live.offlineShort') : t('live.offline')}
+        </Tag>
         <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-switch">
           {t('nav.language')}
         </Button>
@@ -121,12 +136,15 @@ function Frame() {
         </Dropdown>
       </header>
       {!online && <Alert className="offline-banner" type="warning" banner message={t('live.offline')} />}
+      <OutboxBadge />
+      <OutboxSignIn onSignIn={() => void signOut().catch(() => window.location.assign('/'))} />
       <main className="yj-content">
         <Suspense fallback={<Spin />}>
           <Routes>
             <Route path="/" element={<BoardPage />} />
             <Route path="/report" element={<Only when={can.report} screen="nav.report"><ReportPage /></Only>} />
             <Route path="/incidents/:id" element={<IncidentPage />} />
+            <Route path="/pending/:key" element={<PendingIncidentPage />} />
             <Route path="/my" element={<Only when={can.my} screen="nav.my"><MySummonsPage /></Only>} />
             <Route path="/cases" element={<Only when={can.cases} screen="nav.cases"><CasesPage /></Only>} />
             <Route path="/cases/:id" element={<CasePage />} />

@@ -51,6 +51,10 @@ async function start(): Promise<void> {
   if (me) setCsrf(me.csrf_token);
   // Signed in, or a page that needs no account (boot.ts has started loading the app for both).
   if (me || publicPage) return showApp();
+  // Opened without a connection (the service worker's copy): who is signed in cannot be asked.
+  // The sign-in form shows; once the connection returns the page starts again, and a session
+  // still valid opens the app, which sends what waits on the phone.
+  if (!navigator.onLine) window.addEventListener('online', () => location.reload(), { once: true });
   root.render(
     <StrictMode>
       <SignIn />
@@ -59,3 +63,10 @@ async function start(): Promise<void> {
 }
 
 void start();
+
+// The installable app's service worker (vite.config.ts): the app shell opens again without a
+// connection. Browsers allow it over HTTPS and on localhost only; elsewhere the app works as before
+// (in development there is no sw.js: the registration fails, quietly).
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {}));
+}

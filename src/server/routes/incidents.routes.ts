@@ -9,7 +9,7 @@ import { refusal } from '../../i18n/refusals.js';
 import { ApiError, notFound } from '../errors.js';
 import { printIncident, sendDocument } from '../reports/documents/print.js';
 import type { IncidentStream } from '../streams.js';
-import { runCommand, type CommandRoute } from './stream.command.js';
+import { CommandHeaders, commandHeaders, runCommand, type CommandRoute } from './stream.command.js';
 import { requireStoredSitePlan } from './site-plans.routes.js';
 
 /** Incidents per page of `GET /api/incidents` unless the reader asks for another number. */
@@ -38,8 +38,9 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
     present: (state, plan) => presentIncident(s.store.db, p, state, plan),
   });
 
-  r.post('/api/incidents', { schema: { body: ReportBody, tags: ['incidents'], summary: 'Report an incident (a `report` command)' } }, async (req, reply) => {
+  r.post('/api/incidents', { schema: { body: ReportBody, headers: CommandHeaders, tags: ['incidents'], summary: 'Report an incident (a `report` command)' } }, async (req, reply) => {
     const p = principal(req);
+    const sent = commandHeaders(req, s.clock());
     const command = { ...req.body, do: 'report' } as Command;
     if (command.do === 'report') {
       const plan = await s.plans.current();
@@ -48,21 +49,22 @@ export function incidentRoutes(app: FastifyInstance, s: Services): void {
       if (unknown) throw new ApiError('bad_request', refusal('input.unknown_unit', { id: unknown }));
       await requireStoredSitePlan(s, command);
     }
-    const view = await runCommand(s.processor, incidents(p), p, null, command);
+    const view = await runCommand(s.processor, incidents(p), p, null, command, undefined, { ...sent, reply });
     reply.code(201);
     return view;
   });
 
   r.post(
     '/api/incidents/:id/commands',
-    { schema: { params: IdParams, body: CommandSchema, tags: ['incidents'], summary: 'Issue one command; 409 with the reason when the rules refuse it' } },
-    async (req) => {
+    { schema: { params: IdParams, body: CommandSchema, headers: CommandHeaders, tags: ['incidents'], summary: 'Issue one command; 409 with the reason when the rules refuse it' } },
+    async (req, reply) => {
       const p = principal(req);
+      const sent = commandHeaders(req, s.clock());
       const command = req.body as Command;
       if (command.do === 'report') throw new ApiError('bad_request', refusal('input.use_report'));
       if (command.do === 'attach') throw new ApiError('bad_request', refusal('input.use_attachments'));
       if (command.do === 'place') await requireStoredSitePlan(s, command);
-      return runCommand(s.processor, incidents(p), p, req.params.id, command);
+      return runCommand(s.processor, incidents(p), p, req.params.id, command, undefined, { ...sent, reply });
     },
   );
 

@@ -168,8 +168,21 @@ export function useIncidentIds(): string[] {
   return useSyncExternalStore((l) => live.subscribeList(l), () => live.list());
 }
 
+/** Connected: the live stream is open and the phone says it has a network (a dead zone can leave a stream looking open). */
 export function useOnline(): boolean {
-  return useSyncExternalStore((l) => live.subscribeStatus(l), () => live.online);
+  const stream = useSyncExternalStore((l) => live.subscribeStatus(l), () => live.online);
+  const network = useSyncExternalStore(
+    (l) => {
+      window.addEventListener('online', l);
+      window.addEventListener('offline', l);
+      return () => {
+        window.removeEventListener('online', l);
+        window.removeEventListener('offline', l);
+      };
+    },
+    () => navigator.onLine,
+  );
+  return stream && network;
 }
 
 /**

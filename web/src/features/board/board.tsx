@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { Countdown } from '../../shared/countdown';
 import { clock, MatterText, openAlerts, StageSteps, TierTag } from '../../shared/incident-bits';
 import { RiskAlertsPanel } from '../risks/risk-alerts';
+import { PendingReports } from '../../shared/outbox-ui';
 import { nearestSummons, SummonsLine, summonsDone } from '../incident/summons-card';
 import { useT } from '../../shared/i18n';
 import { BOARD, baseFont, boardGrid, usePhone, useViewport } from './layout';
@@ -110,6 +111,8 @@ export function BoardPage() {
           </div>
           {/* §6: open signs of a coming petition and overdue reviews; its own state, so no card re-renders. */}
           <RiskAlertsPanel />
+          {/* Reported on this phone without a connection: shown until the report is through. */}
+          <PendingReports />
           <BoardLoadNotice shown={ids.length} retry={() => void board.ensure(showCleared ? 'all' : 'recent')} />
           {/* "Nothing active" only once every page came: an empty board that failed to load says so instead. */}
           {visible.length === 0 && load.loaded && !load.failed ? <Empty description={t('board.empty')} /> : null}

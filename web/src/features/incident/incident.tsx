@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { useParams } from 'react-router';
 import type { Allowed, IncidentApiEvent, Incident, IncidentEvent } from '../../../../src/api';
 import { describeEvent, handlerName, measureLabel } from '../../../../src/api/describe';
-import { csrfToken, errorText, get, post } from '../../shared/http';
+import { csrfToken, get } from '../../shared/http';
 import { CaseLink } from '../cases/case-bits';
 import { Countdown } from '../../shared/countdown';
 import { DeliveryTags, OtherDeliveries, summonsDeliveries, useDeliveries } from '../../shared/deliveries';
@@ -16,6 +16,8 @@ import { live, useIncident } from '../../shared/live';
 import { usePlan } from '../../shared/plan-context';
 import { ActorName } from '../../shared/actor';
 import { SitePlanCard } from '../site/site-plan';
+import { OutboxList, useSendCommand } from '../../shared/outbox-ui';
+import { useOutbox } from '../../shared/outbox';
 
 /** One incident: what happened (timeline with the clause of each automatic step), who is summoned, and what you may do now. */
 export function IncidentPage() {
@@ -28,6 +30,7 @@ export function IncidentPage() {
   const [missing, setMissing] = useState(false);
   const deliveries = useDeliveries(id, events.length);
   const phone = usePhone();
+  const queued = useOutbox().items.filter((x) => x.incident === id);
 
   const reload = useCallback(async () => {
     try {
@@ -73,6 +76,11 @@ export function IncidentPage() {
           <Card size="small" title={t('incident.actions')}>
             <Actions incident={incident} allowed={allowed} onDone={() => void reload()} />
           </Card>
+          {queued.length > 0 && (
+            <Card size="small" title={<span>{t('outbox.title')} <Tag color="orange" data-testid="incident-queued">{queued.length}</Tag></span>} style={{ marginTop: 16 }}>
+              <OutboxList incident={id} testid="incident-queue" />
+            </Card>
+          )}
           <Card size="small" title={t('heading.incident')} style={{ marginTop: 16 }}>
             <Descriptions size="small" column={1}>
               <Descriptions.Item label={t('label.matter')}>
@@ -169,6 +177,9 @@ export function IncidentPage() {
                 children: (
                   <div data-testid={`event-${e.type}`}>
                     <Typography.Text type="secondary">{clock(e.at)}</Typography.Text>{' '}
+                    {e.made_at && Math.abs(Date.parse(e.made_at) - Date.parse(e.at)) >= 60_000 && (
+                      <Tag data-testid="made-at">{t('outbox.madeAt', { made: e.made_at.slice(11, 16), arrived: e.at.slice(11, 16) })}</Tag>
+                    )}
                     {describeEvent(e as unknown as IncidentEvent, lang, plan, time as (ms: number) => string, incident.measures)}
                     {'clause' in e && e.clause ? <Tag style={{ marginLeft: 6 }}>{e.clause}</Tag> : null}
                     {e.type === 'evidence_attached' && <Evidence id={String(e.attachment)} mediaType={String(e.media_type)} sha256={String(e.sha256)} />}
@@ -194,21 +205,22 @@ function Actions({ incident, allowed, onDone }: { incident: Incident; allowed: A
   const { role } = usePlan();
   const { message } = App.useApp();
   const [busy, setBusy] = useState(false);
+  const submit = useSendCommand();
   const [headcount, setHeadcount] = useState<number | null>(incident.incident.headcount);
   const [note, setNote] = useState('');
   const [behavior, setBehavior] = useState('lingering');
   const [measure, setMeasure] = useState({ kind: 'removal', basis: '' });
   if (!allowed) return null;
   const can = (c: string) => allowed.commands.includes(c);
+  // Through the phone's queue: without a connection the command waits (待发送) and is sent later, in order.
   const send = async (command: Record<string, unknown>) => {
     setBusy(true);
     try {
-      const view = await post<Incident>(`/api/incidents/${incident.id}/commands`, command);
-      live.put(view);
-      message.success(t('action.done'));
-      onDone();
-    } catch (err) {
-      message.error(`${t('action.rejected')}: ${errorText(err, t)}`, 6);
+      const r = await submit(incident.id, command);
+      if (r && 'view' in r) {
+        message.success(t('action.done'));
+        onDone();
+      }
     } finally {
       setBusy(false);
     }

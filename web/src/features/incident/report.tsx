@@ -1,11 +1,9 @@
 import { App, Button, Checkbox, Form, Input, InputNumber, Radio, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { post } from '../../shared/http';
 import { useT } from '../../shared/i18n';
-import { live } from '../../shared/live';
+import { useSendCommand } from '../../shared/outbox-ui';
 import { usePlan } from '../../shared/plan-context';
-import type { Incident } from '../../../../src/api';
 import { SearchSelect } from '../../shared/search-select';
 import { ReportSitePlanField, withSiteMarks, type ReportSite } from '../site/report-site';
 
@@ -26,6 +24,7 @@ export function ReportPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [busy, setBusy] = useState(false);
+  const send = useSendCommand();
   const org = info.organization;
   const responsible = org.units.filter((u) => !['leadership', 'coordination', 'external'].includes(u.kind) || u.id === 'political-legal-committee');
   return (
@@ -37,12 +36,13 @@ export function ReportPage() {
         onFinish={async (v) => {
           setBusy(true);
           try {
-            const incident = await post<Incident>('/api/incidents', withSiteMarks(v, org.venues));
-            live.put(incident);
-            message.success(t('report.done'));
-            navigate(`/incidents/${incident.id}`);
-          } catch (err) {
-            message.error((err as Error).message);
+            // Without a connection the report waits on the phone (待发送) and shows as a pending incident.
+            const sent = await send(null, withSiteMarks(v, org.venues) as unknown as Record<string, unknown>);
+            if (sent && 'queued' in sent) navigate(`/pending/${sent.queued.key}`);
+            else if (sent) {
+              message.success(t('report.done'));
+              navigate(`/incidents/${sent.view.id}`);
+            }
           } finally {
             setBusy(false);
           }

@@ -1,7 +1,9 @@
 import { Alert, App, Button, Card, Empty, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { errorText, post } from '../../shared/http';
+import { errorText } from '../../shared/http';
+import { OUTBOX_LIMIT, OutboxFull, outbox, useOutbox } from '../../shared/outbox';
+import { OutboxList } from '../../shared/outbox-ui';
 import { Countdown } from '../../shared/countdown';
 import { Inbox } from '../../shared/deliveries';
 import { clock, MatterText, SummonsStatus } from '../../shared/incident-bits';
@@ -24,16 +26,23 @@ export function MySummonsPage() {
   const { message } = App.useApp();
   const [items, load] = useLiveList<MySummons>('/api/my/summons');
   const [refusal, setRefusal] = useState<string | null>(null);
+  const { items: queue } = useOutbox();
 
   const act = async (item: MySummons, kind: 'ack' | 'arrive' | 'leave') => {
     setRefusal(null);
     try {
-      const view = await post<Incident>(`/api/incidents/${item.incident.id}/commands`, { do: kind, role: item.summons.role });
-      live.put(view);
+      // Through the phone's queue: a check-in made without a connection waits (待发送) and is sent
+      // once it returns; it counts from when it arrives, as the plan's deadlines do.
+      const r = await outbox.submit(item.incident.id, { do: kind, role: item.summons.role });
+      if ('queued' in r) {
+        message.info(t('outbox.queued'));
+        return;
+      }
+      live.put(r.sent);
       message.success(t('action.done'));
       await load();
     } catch (err) {
-      setRefusal(errorText(err, t));
+      setRefusal(err instanceof OutboxFull ? t('outbox.full', { n: OUTBOX_LIMIT }) : errorText(err, t));
     }
   };
   if (!items) return null;
@@ -44,6 +53,10 @@ export function MySummonsPage() {
       {items.length === 0 && <Empty description={t('my.empty')} />}
       {items.map((item) => {
         const s = item.summons;
+        const waiting = queue.filter((x) => x.incident === item.incident.id && x.body.role === s.role);
+        // What waits on the phone counts as done here: a second tap would only be refused later.
+        const queued = new Set(waiting.filter((x) => x.state === 'waiting').map((x) => String(x.body.do)));
+        const arrived = s.arrived_at !== null || queued.has('arrive');
         return (
           <Card key={`${item.incident.id}-${s.role}`} style={{ marginBottom: 12 }} data-testid={`my-${s.role}`}
             title={<Link to={`/incidents/${item.incident.id}`}>{venue(item.incident.venue, lang)}</Link>}
@@ -60,18 +73,19 @@ export function MySummonsPage() {
               <div>
                 {t('my.deadline')} {clock(s.deadline)} <Countdown issued={s.issued_at} deadline={s.deadline} done={s.arrived_at !== null || s.status === 'stood_down'} />
               </div>
+              {waiting.length > 0 && <OutboxList incident={item.incident.id} testid="my-queued" />}
               {item.lingering && item.responsible && s.arrived_at && !s.left_at && <Tag color="orange">{t('behavior.lingering')} §4.1.1</Tag>}
-              {!s.acked_at && !s.arrived_at && s.status !== 'stood_down' && (
+              {!s.acked_at && !arrived && !queued.has('ack') && s.status !== 'stood_down' && (
                 <Button block className="big-button" onClick={() => void act(item, 'ack')} data-testid="my-ack">
                   {t('action.ack')}
                 </Button>
               )}
-              {!s.arrived_at && (
+              {!arrived && (
                 <Button block type={s.status === 'stood_down' ? 'default' : 'primary'} className="big-button" onClick={() => void act(item, 'arrive')} data-testid="my-arrive">
                   {t('action.arrive')}
                 </Button>
               )}
-              {s.arrived_at && !s.left_at && (
+              {s.arrived_at && !s.left_at && !queued.has('leave') && (
                 <Button block className="big-button" onClick={() => void act(item, 'leave')} data-testid="my-leave">
                   {t('action.leave')}
                 </Button>
