@@ -53,3 +53,12 @@ export function usePlan() {
     venue: (id: string, lang: Lang) => info.organization.venues.find((x) => x.id === id)?.name[lang] ?? id,
   };
 }
+
+/**
+ * The units a report or a walk-in case may name as responsible for the matter: every unit of
+ * the organization but the county leadership and outside bodies (the inspection team). By
+ * kind only, so a county with its own unit ids gets the same choice.
+ */
+export function responsibleUnits<U extends { kind: string }>(units: readonly U[]): U[] {
+  return units.filter((u) => u.kind !== 'leadership' && u.kind !== 'external');
+}

@@ -5,7 +5,7 @@ import { errorText, get, post } from '../../shared/http';
 import { CaseStatusTag, DeadlineLine } from './case-bits';
 import { dateTime } from '../../shared/incident-bits';
 import { useT } from '../../shared/i18n';
-import { usePlan } from '../../shared/plan-context';
+import { responsibleUnits, usePlan } from '../../shared/plan-context';
 import { useSession } from '../auth/session';
 import type { CasePersonal, CaseSummary } from '../../../../src/api';
 import { SearchSelect } from '../../shared/search-select';
@@ -134,7 +134,7 @@ function RegisterCase({ open, onClose, onRegistered }: { open: boolean; onClose:
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<CaseSummary | null>(null);
   const max = info.plan.follow_up.representatives_max;
-  const units = info.organization.units.filter((u) => !['leadership', 'coordination', 'external'].includes(u.kind) || u.id === 'political-legal-committee');
+  const units = responsibleUnits(info.organization.units);
 
   const close = () => {
     setDone(null);

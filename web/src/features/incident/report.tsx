@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useT } from '../../shared/i18n';
 import { useSendCommand } from '../../shared/outbox-ui';
-import { usePlan } from '../../shared/plan-context';
+import { responsibleUnits, usePlan } from '../../shared/plan-context';
 import { SearchSelect } from '../../shared/search-select';
 import { ReportSitePlanField, withSiteMarks, type ReportSite } from '../site/report-site';
 
@@ -26,7 +26,7 @@ export function ReportPage() {
   const [busy, setBusy] = useState(false);
   const send = useSendCommand();
   const org = info.organization;
-  const responsible = org.units.filter((u) => !['leadership', 'coordination', 'external'].includes(u.kind) || u.id === 'political-legal-committee');
+  const responsible = responsibleUnits(org.units);
   return (
     <div className="phone-form">
       <Typography.Title level={3}>{t('report.title')}</Typography.Title>
