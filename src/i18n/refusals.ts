@@ -267,9 +267,9 @@ const zh: Record<RefusalKey, string> = {
   'error.rate_limited': '操作过于频繁,请稍后再试',
   'error.internal': '服务器内部错误,已记录',
   'error.pdf_unavailable': '无法生成 PDF',
-  'error.invalid_idempotency_key': 'Idempotency-Key 须为 8 至 64 个字母、数字、"-" 或 "_"',
-  'error.invalid_made_at': 'X-Made-At 须为带时区的 ISO 8601 时间,且不早于 30 天前、不晚于 1 天后',
-  'error.idempotency_key_reused': '此 Idempotency-Key 已用于另一条指令',
+  'error.invalid_idempotency_key': '指令的防重发键须为 8 至 64 个字母、数字、"-" 或 "_"',
+  'error.invalid_made_at': '手机上记录的时间须带时区，且不早于到达前 30 天、不晚于到达后 1 天',
+  'error.idempotency_key_reused': '此防重发键已用于另一条指令',
 };
 
 const en: Record<RefusalKey, string> = {

@@ -12,7 +12,7 @@ import { HAS_CHROMIUM, launch, PHONE, shot, signedIn } from './browser.js';
  * even when an answer is lost on the way. A summoned principal's check-in made offline too.
  * The service worker serves the app's screens offline. Screenshot: artifacts/offline-*.png.
  */
-describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 120_000 }, () => {
+describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 240_000 }, () => {
   let server: ServerProcess;
   let browser: Browser;
   let api: HttpClient;
@@ -36,7 +36,8 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 120_000 
   });
 
   /** The page is run by the app's service worker (screens not opened yet load from its cache). */
-  const controlled = (page: Page) => page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined);
+  // Installing it precaches the app shell: on a machine busy with other tests that can take a while.
+  const controlled = (page: Page) => page.waitForFunction(() => navigator.serviceWorker?.controller !== null && navigator.serviceWorker?.controller !== undefined, undefined, { timeout: 100_000 });
 
   it('staff report, count and note offline: 待发送 3, then sent in order, once each, with the time made on the phone', async () => {
     const { context, page } = await signedIn(browser, server.url, 'petition-bureau.staff', PHONE);
@@ -137,9 +138,12 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 120_000 
     await page.locator('.ant-message-notice').first().waitFor({ state: 'detached' });
     await shot(page, 'offline-check-in-phone');
     expect((await api.get<any>(`/api/incidents/${summoned}`)).summons[0].arrived_at).toBeNull();
-    // Reloaded in the dead zone: the service worker opens the page, and the check-in still waits on the phone.
+    // Reloaded in the dead zone: the service worker opens the page, the app opens as the same
+    // user (as the phone last knew them), and the check-in still waits on the phone.
     await page.reload();
-    await page.getByTestId('login-submit').waitFor();
+    await page.getByTestId('user-menu').waitFor();
+    await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('待发送 1');
+    expect(await page.getByTestId('login-submit').count()).toBe(0);
     expect(await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const r = indexedDB.open('yingji-outbox');

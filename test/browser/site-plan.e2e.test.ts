@@ -72,11 +72,15 @@ describe.runIf(HAS_CHROMIUM)('site plans in the browser', { timeout: 90_000 }, (
     await admin.goto('/org?tab=venues');
     const cell = admin.getByTestId('venue-site-plan-residence');
     await cell.waitFor();
+    const revision = async () => Number(/第 (\d+) 版/.exec((await admin.locator('.ant-tag', { hasText: /^第 \d+ 版$/ }).textContent()) ?? '')?.[1]);
+    const before = await revision();
     await cell.locator('input[type=file]').setInputFiles({ name: '驻地平面图.svg', mimeType: 'image/svg+xml', buffer: SVG });
     const thumb = cell.getByTestId('site-plan-thumb');
     await thumb.waitFor();
     await admin.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await thumb.elementHandle());
     expect(await cell.textContent()).toContain('800×500');
+    // The upload made a new revision of the organization, and the screen says so without a reload.
+    await expect.poll(revision).toBe(before + 1);
     await shot(admin, 'site-plan-org');
   });
 

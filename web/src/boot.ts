@@ -1,6 +1,7 @@
 import { api, prefetch } from './shared/http';
 import { live } from './shared/live';
 import type { Me } from '../../src/api';
+import { forgetSession, recall, remember, unreachable } from './shared/last-known';
 
 /*
  * The first code to run: main.tsx imports it before React, so it asks who is signed in while
@@ -12,8 +13,30 @@ import type { Me } from '../../src/api';
 /** The tracking and acknowledgement pages. */
 export const publicPage = /^\/(track|a)(\/|$)/.test(location.pathname);
 
-/** Who is signed in; null for nobody (or a failed request), and on the pages that need no account. */
-export const session: Promise<Me | null> = publicPage ? Promise.resolve(null) : api<Me>('GET', '/api/me').catch(() => null);
+/** Opened without a connection: who is signed in is what the phone last knew (last-known.ts). */
+export let startedOffline = false;
+
+/**
+ * Who is signed in; null for nobody (or a failed answer), and on the pages that need no account.
+ * Without a connection, whoever was signed in last on this phone, so what waits to be sent shows.
+ */
+export const session: Promise<Me | null> = publicPage
+  ? Promise.resolve(null)
+  : api<Me>('GET', '/api/me').then(
+      (me) => {
+        remember('me', me);
+        return me;
+      },
+      (err: unknown) => {
+        if (!unreachable(err)) {
+          forgetSession();
+          return null;
+        }
+        const known = recall('me');
+        startedOffline = known !== null;
+        return known;
+      },
+    );
 
 let app: Promise<typeof import('./app')> | null = null;
 /** The app's code (the shell and the board; other screens load when opened), downloaded once. */

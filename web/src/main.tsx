@@ -1,5 +1,5 @@
 // First, before React: boot.ts asks who is signed in and starts what the first screen needs.
-import { loadApp, prepare, publicPage, session } from './boot';
+import { loadApp, prepare, publicPage, session, startedOffline } from './boot';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Lang } from '../../src/api';
@@ -49,6 +49,9 @@ async function start(): Promise<void> {
   document.documentElement.lang = savedLang() === 'zh' ? 'zh-CN' : 'en';
   const me = await session;
   if (me) setCsrf(me.csrf_token);
+  // Opened in a dead zone as whoever was signed in last: once the connection returns the page
+  // starts again, asks who is signed in, and sends what waits on the phone.
+  if (startedOffline) window.addEventListener('online', () => location.reload(), { once: true });
   // Signed in, or a page that needs no account (boot.ts has started loading the app for both).
   if (me || publicPage) return showApp();
   // Opened without a connection (the service worker's copy): who is signed in cannot be asked.

@@ -231,7 +231,9 @@ class Outbox {
   private again = false;
 
   private async run(): Promise<void> {
-    if (!this.user || this.signIn) return;
+    // No CSRF token: the app opened in a dead zone as whoever was signed in last (last-known.ts);
+    // it asks the server again when the connection returns, and this queue is sent after that.
+    if (!this.user || this.signIn || !csrfToken()) return;
     const user = this.user;
     // One tab sends at a time (Web Locks where the browser has them).
     const locks = (navigator as Navigator & { locks?: LockManager }).locks;

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
 import type { Lang, Plan, PlanInfo } from '../../../src/api';
 import { roleName, unitName } from '../../../src/api/plan-names';
 import { get } from './http';
+import { recall, remember, unreachable } from './last-known';
 
 export type { PlanInfo };
 
@@ -29,7 +30,18 @@ export function toPlanLike(info: PlanInfo): PlanLike {
 export function PlanProvider({ children }: { children: ReactNode }) {
   const [value, setValue] = useState<{ info: PlanInfo; plan: PlanLike } | null>(null);
   const reload = useCallback(async () => {
-    const info = await get<PlanInfo>('/api/plan');
+    // Without a connection, the plan this phone last had (last-known.ts): the app opens in a dead zone.
+    const info = await get<PlanInfo>('/api/plan').then(
+      (fresh) => {
+        remember('plan', fresh);
+        return fresh;
+      },
+      (err: unknown) => {
+        const known = unreachable(err) ? recall('plan') : null;
+        if (!known) throw err;
+        return known;
+      },
+    );
     setValue({ info, plan: toPlanLike(info) });
   }, []);
   useEffect(() => {

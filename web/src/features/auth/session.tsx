@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { ApiError, get, post, setCsrf } from '../../shared/http';
+import { forgetSession, recall, remember, unreachable } from '../../shared/last-known';
 import { live } from '../../shared/live';
 import type { Me } from '../../../../src/api';
 
@@ -19,12 +20,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const load = useCallback(async () => {
     try {
-      const who = await get<Me>('/api/me');
+      const who = await get<Me>('/api/me').then(
+        (fresh) => {
+          remember('me', fresh);
+          return fresh;
+        },
+        (err: unknown) => {
+          // Without a connection: whoever was signed in last on this phone (last-known.ts).
+          const known = unreachable(err) ? recall('me') : null;
+          if (!known) throw err;
+          return known;
+        },
+      );
       setCsrf(who.csrf_token);
       setMe(who);
       live.start();
     } catch (err) {
       if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      forgetSession();
       setMe(null);
     } finally {
       setLoading(false);
@@ -42,6 +55,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   };
   const signOut = async () => {
     await post('/api/logout');
+    forgetSession();
     setCsrf(null);
     live.stop();
     setMe(null);

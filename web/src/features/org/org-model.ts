@@ -47,6 +47,8 @@ export interface OrgData {
   roles: RoleOption[];
   admin: boolean;
   reloadPeople: () => Promise<void>;
+  /** Reads the organization document again (a change made a new revision). */
+  reloadOrg: () => Promise<void>;
 }
 
 export type CsvKind = 'people' | 'positions' | 'roster';

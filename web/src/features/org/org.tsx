@@ -25,17 +25,18 @@ export function OrgPage() {
   const [people, setPeople] = useState<Person[]>([]);
 
   const reloadPeople = useCallback(async () => setPeople(await get<Person[]>('/api/org/people')), []);
+  const reloadOrg = useCallback(async () => setOrg(await get<OrgDoc>('/api/org')), []);
   useEffect(() => {
-    void get<OrgDoc>('/api/org').then(setOrg);
+    void reloadOrg();
     void reloadPeople();
-  }, [reloadPeople]);
+  }, [reloadPeople, reloadOrg]);
 
   const roles = useMemo<RoleOption[]>(
     () => (org ? org.units.flatMap((u) => (u.positions ?? org.default_positions).map((p) => ({ role: `${u.id}/${p}`, duty: Boolean(org.positions[p]?.duty) }))) : []),
     [org],
   );
   if (!org) return null;
-  const data: OrgData = { org, people, roles, admin, reloadPeople };
+  const data: OrgData = { org, people, roles, admin, reloadPeople, reloadOrg };
   return (
     <div>
       <Space align="center" style={{ marginBottom: 4 }} wrap>

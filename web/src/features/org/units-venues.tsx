@@ -42,7 +42,7 @@ export function VenuesTab({ data }: { data: OrgData }) {
         { title: t('org.id'), render: (_, v) => <Typography.Text code>{v.id}</Typography.Text> },
         { title: t('org.kind'), render: (_, v) => <Tag color={v.kind === 'residence' ? 'red' : 'blue'}>{t(`org.venueKind.${v.kind}`)}</Tag> },
         { title: t('org.address'), render: (_, v) => v.address ?? '—' },
-        { title: t('site.column'), render: (_, v) => <VenueSitePlan venue={v.id} initial={v.site_plan} admin={data.admin} /> },
+        { title: t('site.column'), render: (_, v) => <VenueSitePlan venue={v.id} initial={v.site_plan} admin={data.admin} onChanged={data.reloadOrg} /> },
       ]}
     />
     </div>

@@ -16,7 +16,7 @@ interface SitePlanRef {
  * A venue's site plan in the organization's venues table: a thumbnail (always as an image, never
  * inlined, so nothing in an SVG runs), and for administrators upload, replace and remove.
  */
-export function VenueSitePlan({ venue, initial, admin }: { venue: string; initial: SitePlanRef | undefined; admin: boolean }) {
+export function VenueSitePlan({ venue, initial, admin, onChanged }: { venue: string; initial: SitePlanRef | undefined; admin: boolean; onChanged?: () => Promise<void> }) {
   const { t, lang } = useT();
   const { message } = App.useApp();
   const { reload } = usePlan();
@@ -37,7 +37,8 @@ export function VenueSitePlan({ venue, initial, admin }: { venue: string; initia
       setPlan(data.venue?.site_plan ?? null);
       message.success(t(file ? 'site.uploaded' : 'site.removed'));
       // The report form and the incident pages read venues from the active plan's organization.
-      await reload();
+      // The upload made a new revision of the organization: its number and the venues read again.
+      await Promise.all([reload(), onChanged?.()]);
     } catch (err) {
       message.error((err as Error).message, 6);
     } finally {
