@@ -179,7 +179,10 @@ class ThreadDriver implements Driver {
   }
 
   async beginTransaction(c: DatabaseConnection): Promise<void> {
-    await c.executeQuery(CompiledQuery.raw('begin'));
+    // IMMEDIATE: the write lock is taken at the start, waiting (busy_timeout) for another
+    // connection's transaction to end. A deferred transaction that read first and then wrote
+    // would fail at once (SQLITE_BUSY) if another connection wrote in between.
+    await c.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 
   async commitTransaction(c: DatabaseConnection): Promise<void> {

@@ -35,6 +35,24 @@ export function recall<K extends keyof Known>(what: K): Known[K] | null {
   }
 }
 
+/**
+ * The answer of `request`, remembered; without a connection, what the phone last knew of it
+ * (an answer from the server, an error included, stands).
+ */
+export function orLastKnown<K extends keyof Known>(what: K, request: Promise<Known[K]>): Promise<Known[K]> {
+  return request.then(
+    (fresh) => {
+      remember(what, fresh);
+      return fresh;
+    },
+    (err: unknown) => {
+      const known = unreachable(err) ? recall(what) : null;
+      if (!known) throw err;
+      return known;
+    },
+  );
+}
+
 /** Forgets who was signed in (sign-out, or the server said the session is over). */
 export function forgetSession(): void {
   try {

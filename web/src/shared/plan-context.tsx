@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
 import type { Lang, Plan, PlanInfo } from '../../../src/api';
 import { roleName, unitName } from '../../../src/api/plan-names';
 import { get } from './http';
-import { recall, remember, unreachable } from './last-known';
+import { orLastKnown } from './last-known';
 
 export type { PlanInfo };
 
@@ -31,17 +31,7 @@ export function PlanProvider({ children }: { children: ReactNode }) {
   const [value, setValue] = useState<{ info: PlanInfo; plan: PlanLike } | null>(null);
   const reload = useCallback(async () => {
     // Without a connection, the plan this phone last had (last-known.ts): the app opens in a dead zone.
-    const info = await get<PlanInfo>('/api/plan').then(
-      (fresh) => {
-        remember('plan', fresh);
-        return fresh;
-      },
-      (err: unknown) => {
-        const known = unreachable(err) ? recall('plan') : null;
-        if (!known) throw err;
-        return known;
-      },
-    );
+    const info = await orLastKnown('plan', get<PlanInfo>('/api/plan'));
     setValue({ info, plan: toPlanLike(info) });
   }, []);
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { ApiError, get, post, setCsrf } from '../../shared/http';
-import { forgetSession, recall, remember, unreachable } from '../../shared/last-known';
+import { forgetSession, orLastKnown } from '../../shared/last-known';
 import { live } from '../../shared/live';
 import type { Me } from '../../../../src/api';
 
@@ -20,18 +20,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const load = useCallback(async () => {
     try {
-      const who = await get<Me>('/api/me').then(
-        (fresh) => {
-          remember('me', fresh);
-          return fresh;
-        },
-        (err: unknown) => {
-          // Without a connection: whoever was signed in last on this phone (last-known.ts).
-          const known = unreachable(err) ? recall('me') : null;
-          if (!known) throw err;
-          return known;
-        },
-      );
+      // Without a connection: whoever was signed in last on this phone (last-known.ts).
+      const who = await orLastKnown('me', get<Me>('/api/me'));
       setCsrf(who.csrf_token);
       setMe(who);
       live.start();
