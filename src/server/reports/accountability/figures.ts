@@ -1,4 +1,5 @@
 import type { IncidentState, Measure, Summons, SummonsStatus } from '../../../engine/incident/state.js';
+import type { UnitAccountability } from '../../../engine/incident/view.js';
 import { countyTime } from '../../../engine/county-time.js';
 import { t as word } from '../../../i18n/messages.js';
 import { MINUTE } from '../../../plan/duration.js';
@@ -38,17 +39,9 @@ export interface Compliance {
   rate: number | null;
 }
 
-/** One unit's summons figures in a period. */
-export interface UnitFigures {
-  unit: string;
+/** One unit's summons figures in a period: the counts of an incident's accountability, summed, and how fast they came. */
+export interface UnitFigures extends UnitAccountability {
   name: Names;
-  summoned: number;
-  on_time: number;
-  late: number;
-  missed: number;
-  /** Stood down when the incident was cleared before they arrived: counted apart, never late or missed. */
-  stood_down: number;
-  pending: number;
   /** on_time / (on_time + late + missed), 4 decimals; null when none is decided. */
   on_time_rate: number | null;
   /** Minutes from summons to arrival, of those who arrived (on time or late), to 0.1 min. */
