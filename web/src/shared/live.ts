@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { get } from './http';
+import { KeyedListeners, Listeners, type Listener } from './listeners';
 import type { FeedEvent, Incident, IncidentApiEvent, RiskApiEvent } from '../../../src/api';
-
-type Listener = () => void;
 
 /**
  * The live picture: incidents kept current from the event stream, each fetched in full when an
@@ -13,12 +12,12 @@ type Listener = () => void;
 class LiveStore {
   private incidents = new Map<string, Incident>();
   private ids: string[] = [];
-  private readonly byId = new Map<string, Set<Listener>>();
-  private readonly listListeners = new Set<Listener>();
-  private readonly statusListeners = new Set<Listener>();
+  private readonly byId = new KeyedListeners();
+  private readonly listListeners = new Listeners();
+  private readonly statusListeners = new Listeners();
   private readonly eventListeners = new Map<string, Set<(e: IncidentApiEvent) => void>>();
   private readonly riskListeners = new Set<(e: RiskApiEvent) => void>();
-  private readonly resetListeners = new Set<Listener>();
+  private readonly resetListeners = new Listeners();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private source: EventSource | null = null;
   online = false;
@@ -55,7 +54,7 @@ class LiveStore {
         this.notify(id);
         void this.refresh(id).catch(() => {}); // gone from the restored log: it stays away
       }
-      for (const l of this.resetListeners) l();
+      this.resetListeners.notify();
     });
   }
 
@@ -65,7 +64,7 @@ class LiveStore {
     this.started = false;
     this.incidents.clear();
     this.ids = [];
-    for (const l of this.resetListeners) l();
+    this.resetListeners.notify();
   }
 
   /** Coalesces bursts of events for one incident into one fetch. */
@@ -97,17 +96,17 @@ class LiveStore {
     this.ids = [...this.incidents.values()]
       .sort((a, b) => Date.parse(b.incident.reported_at) - Date.parse(a.incident.reported_at))
       .map((i) => i.id);
-    for (const l of this.listListeners) l();
+    this.listListeners.notify();
   }
 
   private notify(id: string): void {
-    for (const l of this.byId.get(id) ?? []) l();
+    this.byId.notify(id);
   }
 
   private setOnline(online: boolean): void {
     if (this.online === online) return;
     this.online = online;
-    for (const l of this.statusListeners) l();
+    this.statusListeners.notify();
   }
 
   get(id: string): Incident | undefined {
@@ -119,20 +118,15 @@ class LiveStore {
   }
 
   subscribe(id: string, l: Listener): () => void {
-    let set = this.byId.get(id);
-    if (!set) this.byId.set(id, (set = new Set()));
-    set.add(l);
-    return () => set.delete(l);
+    return this.byId.subscribe(id, l);
   }
 
   subscribeList(l: Listener): () => void {
-    this.listListeners.add(l);
-    return () => this.listListeners.delete(l);
+    return this.listListeners.subscribe(l);
   }
 
   subscribeStatus(l: Listener): () => void {
-    this.statusListeners.add(l);
-    return () => this.statusListeners.delete(l);
+    return this.statusListeners.subscribe(l);
   }
 
   /**
@@ -140,8 +134,7 @@ class LiveStore {
    * the session ended. Views that loaded incidents of their own (the board) drop and reload them.
    */
   onReset(l: Listener): () => void {
-    this.resetListeners.add(l);
-    return () => this.resetListeners.delete(l);
+    return this.resetListeners.subscribe(l);
   }
 
   /** Calls back on every event of the early-warning register (§6). */

@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { useSyncExternalStore } from 'react';
 import { ApiError, csrfToken } from './http';
+import { Listeners, type Listener } from './listeners';
 import type { Incident } from '../../../src/api';
 
 /*
@@ -52,7 +53,6 @@ const PENDING = 'pending:';
 export const pendingId = (key: string) => `${PENDING}${key}`;
 export const isPending = (id: string | null): id is string => id !== null && id.startsWith(PENDING);
 
-type Listener = () => void;
 
 /** A key of 32 hex digits; `crypto.getRandomValues` works on a plain-HTTP intranet too. */
 function newKey(): string {
@@ -108,7 +108,7 @@ class Outbox {
   private user: string | null = null;
   private items: Queued[] = [];
   private reported = new Map<string, string>();
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Listeners();
   private flushing: Promise<void> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
@@ -134,14 +134,13 @@ class Outbox {
   }
 
   subscribe = (l: Listener): (() => void) => {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
+    return this.listeners.subscribe(l);
   };
   read = () => this.snapshot;
 
   private emit(): void {
     this.snapshot = { items: [...this.items], signIn: this.signIn };
-    for (const l of this.listeners) l();
+    this.listeners.notify();
   }
 
   private async reload(): Promise<void> {

@@ -1,9 +1,8 @@
 import { useSyncExternalStore } from 'react';
 import { get } from '../../shared/http';
+import { KeyedListeners, Listeners, type Listener } from '../../shared/listeners';
 import { live } from '../../shared/live';
 import type { BoardCard, BoardPage } from '../../../../src/api';
-
-type Listener = () => void;
 
 /** Which ended incidents the board asks for: those ended within the plan's minutes, or every one ("show cleared"). */
 export type Ended = 'recent' | 'all';
@@ -23,9 +22,9 @@ export interface BoardLoad {
  */
 class BoardStore {
   private readonly cards = new Map<string, BoardCard>();
-  private readonly byId = new Map<string, Set<Listener>>();
-  private readonly listListeners = new Set<Listener>();
-  private readonly loadListeners = new Set<Listener>();
+  private readonly byId = new KeyedListeners();
+  private readonly listListeners = new Listeners();
+  private readonly loadListeners = new Listeners();
   private ids: string[] = [];
   /** Which load is current: a reset or a new load makes earlier pages still on their way stale. */
   private run = 0;
@@ -78,24 +77,20 @@ class BoardStore {
   }
 
   subscribe(id: string, l: Listener): () => void {
-    let set = this.byId.get(id);
-    if (!set) this.byId.set(id, (set = new Set()));
-    set.add(l);
+    const off = this.byId.subscribe(id, l);
     const offLive = live.subscribe(id, l);
     return () => {
-      set.delete(l);
+      off();
       offLive();
     };
   }
 
   subscribeList(l: Listener): () => void {
-    this.listListeners.add(l);
-    return () => this.listListeners.delete(l);
+    return this.listListeners.subscribe(l);
   }
 
   subscribeLoad(l: Listener): () => void {
-    this.loadListeners.add(l);
-    return () => this.loadListeners.delete(l);
+    return this.loadListeners.subscribe(l);
   }
 
   /**
@@ -107,16 +102,16 @@ class BoardStore {
     for (const id of this.cards.keys()) keyed.set(id, Date.parse(this.get(id)!.incident.reported_at));
     for (const id of live.list()) keyed.set(id, Date.parse(live.get(id)!.incident.reported_at));
     this.ids = [...keyed.keys()].sort((a, b) => keyed.get(b)! - keyed.get(a)! || (a < b ? 1 : -1));
-    for (const l of this.listListeners) l();
+    this.listListeners.notify();
   }
 
   private notify(id: string): void {
-    for (const l of this.byId.get(id) ?? []) l();
+    this.byId.notify(id);
   }
 
   private setLoad(load: BoardLoad): void {
     this.load = load;
-    for (const l of this.loadListeners) l();
+    this.loadListeners.notify();
   }
 }
 
