@@ -3,12 +3,14 @@
  * then their guidance windows fall due together and fire (three summonses each); prints the
  * cost per fired stream without and with notifications. `npm run bench:timers-profile`.
  * Env: N (default 2,000), DIALECT (sqlite | postgres, with YINGJI_TEST_PG), PROFILE (a folder:
- * a CPU profile of the firing alone is written there, to open in Chrome's DevTools).
+ * a CPU profile of the firing alone is written there, to open in Chrome's DevTools), COLD=1
+ * (the streams are read from the database, as after a restart, not from the server's cache).
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { streamCache } from '../src/server/stream.cache.js';
 import { testApp } from '../test/support/server.js';
 import type { Command } from '../src/engine/incident/commands.js';
 
@@ -23,6 +25,7 @@ for (const notify of [false, true]) {
   if (!notify) t.processor.withFlushHook(null);
   await Promise.all(Array.from({ length: N }, (_, i) => t.processor.submit(null, { ...report, matter: `m ${i}` }, actor)));
   t.clock.now = T0 + 10 * 60_000;
+  if (process.env.COLD === '1') streamCache(t.store).clear();
   const profiler = process.env.PROFILE ? new Session() : null;
   profiler?.connect();
   await profiler?.post('Profiler.enable');
@@ -36,6 +39,6 @@ for (const notify of [false, true]) {
   if (profiler) writeFileSync(join(process.env.PROFILE!, `fire-${dialect}-notify-${notify}.cpuprofile`), JSON.stringify((await profiler.post('Profiler.stop')).profile));
   const events = await t.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const outbox = await t.store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  console.log(`${dialect} notify=${notify}: ${fired} streams fired in ${ms.toFixed(0)} ms = ${(ms / fired).toFixed(3)} ms per stream (${(fired / ms * 1000).toFixed(0)}/s); events ${events.n}, outbox ${outbox.n}; event loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
+  console.log(`${dialect}${process.env.COLD === '1' ? ' cold' : ''} notify=${notify}: ${fired} streams fired in ${ms.toFixed(0)} ms = ${(ms / fired).toFixed(3)} ms per stream (${(fired / ms * 1000).toFixed(0)}/s); events ${events.n}, outbox ${outbox.n}; event loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
   await t.close();
 }

@@ -1,11 +1,13 @@
 import type { Plan } from '../plan/plan.js';
 import { casesRepository } from '../store/cases.repository.js';
 import type { Db, Trx } from '../store/db.js';
-import type { FlushHook } from '../store/event.log.js';
 import { incidentsRepository } from '../store/incidents.repository.js';
 import { orgLookup } from '../store/org.repository.js';
 import { ackLinksRepository } from '../store/ack-links.repository.js';
 import type { AckLinksTable, NewEventRow } from '../store/schema.js';
+import type { KnownStream, StreamFlushHook } from '../server/stream.processor.js';
+import type { IncidentState } from '../engine/incident/state.js';
+import type { CaseState } from '../engine/case/state.js';
 import { AckLinks, ACK_LINK_TTL_MS } from './ack-links.js';
 import type { ChannelName } from './channels/channel.js';
 import { audienceOf, compose, type Audience, type LoggedEvent, type Recipient, type Subject } from './messages.js';
@@ -50,8 +52,8 @@ export class Notifier {
   }
 
   /** The flush hook for `StreamProcessor.withFlushHook`, of every stream kind. */
-  readonly hook: FlushHook = async (trx, rows) => {
-    const messages = await this.messagesFor(trx, rows);
+  readonly hook: StreamFlushHook = async (trx, rows, known) => {
+    const messages = await this.messagesFor(trx, rows, known);
     if (messages.length && (await enqueue(trx, messages, this.clock()))) this.enqueued = true;
   };
 
@@ -65,8 +67,11 @@ export class Notifier {
     return was;
   }
 
-  /** The messages that appended rows cause (creating acknowledgement links in `trx`). */
-  async messagesFor(trx: Trx, rows: readonly NewEventRow[]): Promise<OutgoingMessage[]> {
+  /**
+   * The messages that appended rows cause (creating acknowledgement links in `trx`); `known`
+   * gives the streams the transaction holds as saved, read from the database otherwise.
+   */
+  async messagesFor(trx: Trx, rows: readonly NewEventRow[], known?: KnownStream): Promise<OutgoingMessage[]> {
     const subjects = new Map<string, { plan: Plan; subject: Subject } | null>();
     const out: OutgoingMessage[] = [];
     // Every link of the flush is stored in one statement (not one per summoned person).
@@ -75,7 +80,7 @@ export class Notifier {
       if (!NOTIFYING.has(row.type)) continue;
       const e: LoggedEvent = { stream: row.stream, id: row.stream_id, seq: Number(row.seq), type: row.type, at: Number(row.at), data: JSON.parse(row.data) as Record<string, unknown> };
       const key = `${e.stream}:${e.id}`;
-      if (!subjects.has(key)) subjects.set(key, await this.subject(trx, e.stream, e.id));
+      if (!subjects.has(key)) subjects.set(key, await this.subject(trx, row.stream, e.id, known));
       const found = subjects.get(key);
       if (found) out.push(...(await this.messagesOf(trx, e, found.plan, found.subject, links)));
     }
@@ -97,7 +102,10 @@ export class Notifier {
     return compose(e, audience, recipients, { plan, subject, channels: this.opts.channels, links, publicUrl: this.opts.publicUrl() });
   }
 
-  private async subject(trx: Trx, stream: string, id: string): Promise<{ plan: Plan; subject: Subject } | null> {
+  private async subject(trx: Trx, stream: string, id: string, known?: KnownStream): Promise<{ plan: Plan; subject: Subject } | null> {
+    const held = known?.(stream, id);
+    if (held && stream === 'incident') return { plan: held.plan, subject: { kind: 'incident', state: held.state as IncidentState } };
+    if (held && stream === 'case') return { plan: held.plan, subject: { kind: 'case', state: held.state as CaseState } };
     if (stream === 'incident') {
       const row = await incidentsRepository.get(trx, id);
       return row ? { plan: await this.opts.plans.byDigest(row.digest, trx), subject: { kind: 'incident', state: row.state } } : null;

@@ -34,6 +34,16 @@ export class StreamCache {
     this.seq = head;
   }
 
+  /** Forgets every stream: the next transaction reads them from the database (a restarted server's cold start). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** Whether the committed stream `key` is known (without touching its recency). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** The committed stream `key` (`kind:id`), if known. */
   get(key: string): CommittedStream | undefined {
     const entry = this.entries.get(key);

@@ -29,6 +29,8 @@ export interface StreamDefinition<S extends Versioned, C, E extends StreamEvent,
   context(payload?: P): X;
   /** The projection and the digest of the plan the stream runs under (null: the current plan). */
   load(trx: Trx, id: string): Promise<{ state: S; digest: string | null } | undefined>;
+  /** `load` of many streams in one statement (a slice of due timers); the missing are left out. */
+  loadMany?(trx: Trx, ids: readonly string[]): Promise<Map<string, { state: S; digest: string | null }>>;
   /** Writes the projections of a batch's changed streams; `digest` is the plan a new stream is pinned to. */
   save(trx: Trx, streams: readonly { state: S; isNew: boolean; digest: string }[], now: number): Promise<void>;
   /** Completes an event before it is recorded (a summons names who holds the role). */
@@ -82,6 +84,16 @@ export interface Stream<S> {
 
 const timerKey = (timers: readonly PendingTimer[]) => timers.map((t) => `${t.key}@${t.due}`).join(',');
 
+/** A stream of the flushing transaction as it stands (saved, not yet committed), if the transaction holds it. */
+export type KnownStream = (kind: string, id: string) => { state: unknown; plan: Plan } | undefined;
+
+/**
+ * What a transaction's appended events also cause, in that transaction (the notifications'
+ * outbox); `known` gives the streams the transaction holds, so the hook need not read back
+ * what was just saved.
+ */
+export type StreamFlushHook = (trx: Trx, rows: Parameters<FlushHook>[1], known: KnownStream) => Promise<void>;
+
 /**
  * The streams one transaction works on, of any kind: loads each once (later commands of the
  * batch see earlier ones), appends their events to the log, and saves what changed.
@@ -99,13 +111,36 @@ export class StreamTransaction {
     private readonly cache: StreamCache,
   ) {}
 
+  /** Rows read ahead by `preload`, taken by `load`. */
+  private readonly preloaded = new Map<string, { state: unknown; digest: string | null }>();
+
+  /**
+   * Reads the streams `ids` that neither this transaction nor the cache holds, in one statement
+   * where the kind can (a slice of due timers after a restart: not one statement per stream).
+   */
+  async preload(definition: AnyDefinition, ids: readonly string[]): Promise<void> {
+    if (!definition.loadMany) return;
+    const kind = definition.decider.kind;
+    const missing = ids.filter((id) => !this.streams.has(`${kind}:${id}`) && !this.cache.has(`${kind}:${id}`));
+    if (!missing.length) return;
+    for (const [id, row] of await definition.loadMany(this.trx, missing)) this.preloaded.set(`${kind}:${id}`, row);
+  }
+
+  /** A stream this transaction holds, as it stands (for the flush hook). */
+  readonly known: KnownStream = (kind, id) => {
+    const stream = this.streams.get(`${kind}:${id}`);
+    return stream?.state ? { state: stream.state, plan: stream.plan } : undefined;
+  };
+
   /** A stored stream, as this transaction left it (as last committed when the cache knows it); undefined when there is none. */
   async load<S>(definition: AnyDefinition, id: string): Promise<Stream<S> | undefined> {
     const key = `${definition.decider.kind}:${id}`;
     const known = this.streams.get(key);
     if (known) return known as Stream<S>;
     const committed = this.cache.get(key);
-    const row = committed ?? (await definition.load(this.trx, id));
+    const ahead = committed ? undefined : this.preloaded.get(key);
+    if (ahead) this.preloaded.delete(key);
+    const row = committed ?? ahead ?? (await definition.load(this.trx, id));
     if (!row) return undefined;
     const plan = row.digest === null ? await this.plans.current(this.trx) : await this.plans.byDigest(row.digest, this.trx);
     const state = row.state as S & Versioned;
@@ -224,7 +259,7 @@ export class StreamProcessor<D extends AnyDefinition> {
   private queue: Job<D>[] = [];
   private running = false;
   private readonly newId: (kind: IdKind) => string;
-  private onFlush: FlushHook | null = null;
+  private onFlush: StreamFlushHook | null = null;
   private readonly cache: StreamCache;
   /** Streams the next timer slice claims, adapted to how long the last slices took. */
   private timerSlice = 64;
@@ -266,7 +301,7 @@ export class StreamProcessor<D extends AnyDefinition> {
   }
 
   /** Sets what every transaction's appended events also cause, in that transaction (the notifications' outbox). */
-  withFlushHook(hook: FlushHook | null): this {
+  withFlushHook(hook: StreamFlushHook | null): this {
     this.onFlush = hook;
     return this;
   }
@@ -335,7 +370,9 @@ export class StreamProcessor<D extends AnyDefinition> {
 
   private async process(trx: Trx, batch: Job<D>[]): Promise<{ results: unknown[]; lastSeq: number; synced: number; saved: [string, CommittedStream][] }> {
     const now = this.clock();
-    const log = await LogWriter.open(this.store, trx, now, this.onFlush);
+    const hook = this.onFlush;
+    // The hook runs at the flush, when `tx` exists and holds the batch's streams as saved.
+    const log = await LogWriter.open(this.store, trx, now, hook && ((t, rows) => hook(t, rows, tx.known)));
     const synced = log.position;
     await this.cache.sync(trx, synced);
     const tx = new StreamTransaction(trx, log, now, this.plans, this.newId, this.cache);
@@ -354,6 +391,7 @@ export class StreamProcessor<D extends AnyDefinition> {
   private async fireDue(tx: StreamTransaction, limit: number): Promise<TimerSlice> {
     const started = performance.now();
     const { ids, more } = await timersRepository.claimDue(tx.trx, this.store.dialect, this.definition.decider.kind, tx.now, limit);
+    await tx.preload(this.definition, ids);
     for (const id of ids) {
       const stream = await tx.load<StateOf<D>>(this.definition, id);
       if (!stream) continue;

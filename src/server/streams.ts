@@ -47,6 +47,10 @@ export function caseStream(options: CaseOptions): CaseStream {
       const state = await casesRepository.get(trx, id);
       return state && { state, digest: state.plan.digest };
     },
+    async loadMany(trx, ids) {
+      const states = await casesRepository.many(trx, ids);
+      return new Map([...states].map(([id, state]) => [id, { state, digest: state.plan.digest }]));
+    },
     async save(trx, streams, now) {
       for (const { state, isNew } of streams) await casesRepository.save(trx, state, isNew, now);
     },
@@ -68,6 +72,7 @@ export function incidentStream(cases: CaseStream): IncidentStream {
     decider: incidentDecider,
     context: () => ({}),
     load: (trx, id) => incidentsRepository.get(trx, id),
+    loadMany: (trx, ids) => incidentsRepository.many(trx, ids),
     save: (trx, streams, now) => incidentsRepository.save(trx, streams, now),
     complete: (trx, plan, event) => (event.type === 'summons_issued' ? withHolders(trx, plan, event) : Promise.resolve(event)),
     async recorded(tx, stream, event) {
@@ -94,6 +99,7 @@ export const riskStream: RiskStream = {
   decider: riskDecider,
   context: () => ({}),
   load: (trx, id) => risksRepository.pinned(trx, id),
+  loadMany: (trx, ids) => risksRepository.pinnedMany(trx, ids),
   async save(trx, streams, now) {
     for (const { state, isNew, digest } of streams) await risksRepository.save(trx, state, isNew, now, digest);
   },

@@ -25,6 +25,12 @@ export const risksRepository = {
     return row ? { state: JSON.parse(row.state) as RiskState, digest: row.plan_digest } : undefined;
   },
 
+  /** `pinned` of several by id. */
+  async pinnedMany(db: Db | Trx, ids: readonly string[]): Promise<Map<string, { state: RiskState; digest: string | null }>> {
+    const rows = await byIds(ids, (slice) => db.selectFrom('risks').select(['id', 'state', 'plan_digest']).where('id', 'in', slice).execute());
+    return new Map(rows.map((r) => [r.id, { state: JSON.parse(r.state) as RiskState, digest: r.plan_digest }]));
+  },
+
   /** Several by id. */
   async many(db: Db | Trx, ids: readonly string[]): Promise<Map<string, RiskState>> {
     const rows = await byIds(ids, (slice) => db.selectFrom('risks').select('state').where('id', 'in', slice).execute());
