@@ -1,18 +1,26 @@
 import type { Store } from '../store/db.js';
 import { timersRepository } from '../store/timers.repository.js';
+import type { CommitWatcher } from './stream.processor.js';
 /** Something whose durable timers the scheduler fires: the stream processor of each kind. */
 export interface TimerSource {
   fireDueTimers(): Promise<number>;
+  /** Tells of each of its commits: the last sequence number and the earliest timer it wrote. */
+  watchCommits?(watcher: CommitWatcher): () => void;
 }
+
+/** Own commits remembered until the store's announcement of them arrives (PostgreSQL's arrives later). */
+const OWN_COMMITS = 1_024;
 
 /** setTimeout's largest delay; longer waits are taken in steps. */
 const MAX_DELAY = 2 ** 31 - 1;
 
 /**
- * Fires durable timers. It sleeps until the earliest due time in the database (no polling),
- * wakes on any committed change (ours, or another process's via the store's listener) to
- * look again, and fires what fell due through the engine. Timers that fell due while the
- * server was down fire at start, recorded at their original due time.
+ * Fires durable timers. It sleeps until the earliest due time in the database (no polling)
+ * and fires what fell due through the engine. Its own processors tell it the earliest timer
+ * each commit wrote, so it moves its wake-up earlier without a query; a commit it did not see
+ * written (another process's, via the store's listener) makes it look at the database again.
+ * A timer removed after it was planned costs one early wake-up that finds nothing due. Timers
+ * that fell due while the server was down fire at start, recorded at their original due time.
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -22,6 +30,11 @@ export class Scheduler {
   private wakeAt: number | null = null;
   /** A look at the next due time is queued: the commits of a burst queue one, not one each. */
   private replanning = false;
+  /** Sequence numbers of commits the processors told of, whose announcement needs no query. */
+  private readonly own = new Set<number>();
+  private readonly unsubscribe: (() => void)[] = [];
+  /** The earliest timer our commits wrote since the last planning query started. */
+  private writtenSince: number | null = null;
 
   constructor(
     private readonly store: Store,
@@ -35,12 +48,28 @@ export class Scheduler {
    * the background, in slices between requests: the server answers while it catches up.
    */
   async start(): Promise<void> {
-    this.unlisten = await this.store.listen(() => this.reschedule());
+    for (const source of this.sources) {
+      const off = source.watchCommits?.({
+        committing: (seq) => this.remember(seq),
+        committed: (_seq, earliest) => this.written(earliest),
+        abandoned: (seq) => void this.own.delete(seq),
+      });
+      if (off) this.unsubscribe.push(off);
+    }
+    this.unlisten = await this.store.listen((seq) => {
+      if (!this.own.delete(seq)) this.reschedule();
+    });
     void this.tick();
+  }
+
+  /** When the next wake-up is planned: epoch ms, or null (nothing pending, or planning). */
+  get nextWake(): number | null {
+    return this.wakeAt;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const off of this.unsubscribe.splice(0)) off();
     if (this.timer) clearTimeout(this.timer);
     await this.unlisten?.();
     await this.busy;
@@ -58,6 +87,20 @@ export class Scheduler {
       .catch(this.onError);
   }
 
+  /** One of our transactions is committing `seq`: its announcement (which may come before `written`) needs no query. */
+  private remember(seq: number): void {
+    this.own.add(seq);
+    if (this.own.size > OWN_COMMITS) this.own.delete(this.own.values().next().value!);
+  }
+
+  /** One of our commits wrote timers due from `earliest` on: wakes for them if sooner than planned. */
+  private written(earliest: number | null): void {
+    if (this.stopped || earliest === null) return;
+    // A planning query already on its way may not see this commit: it takes this into account.
+    this.writtenSince = this.writtenSince === null ? earliest : Math.min(this.writtenSince, earliest);
+    if (this.wakeAt === null || earliest < this.wakeAt) this.wake(earliest);
+  }
+
   private async tick(): Promise<void> {
     if (this.stopped) return;
     const run = this.busy.then(async () => {
@@ -70,12 +113,18 @@ export class Scheduler {
 
   private async plan(): Promise<void> {
     if (this.stopped) return;
-    const due = await timersRepository.nextDue(this.store.db);
+    this.writtenSince = null;
+    const stored = await timersRepository.nextDue(this.store.db);
+    const due = stored === null ? this.writtenSince : this.writtenSince === null ? stored : Math.min(stored, this.writtenSince);
     if (due === null) {
       this.clear();
       return;
     }
     if (this.wakeAt === due && this.timer) return;
+    this.wake(due);
+  }
+
+  private wake(due: number): void {
     this.clear();
     this.wakeAt = due;
     const delay = Math.min(Math.max(0, due - this.clock()), MAX_DELAY);

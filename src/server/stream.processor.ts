@@ -84,6 +84,16 @@ export interface Stream<S> {
 
 const timerKey = (timers: readonly PendingTimer[]) => timers.map((t) => `${t.key}@${t.due}`).join(',');
 
+/** Told of every transaction of a processor that appended events, by the last sequence number it appended. */
+export interface CommitWatcher {
+  /** Before COMMIT: the store may announce `seq` (to every process) before `committed` is called. */
+  committing(seq: number): void;
+  /** After COMMIT, with the earliest due time among the timers the transaction wrote (null: none). */
+  committed(seq: number, earliestTimer: number | null): void;
+  /** The transaction that was committing `seq` rolled back: `seq` is not ours. */
+  abandoned(seq: number): void;
+}
+
 /** A stream of the flushing transaction as it stands (saved, not yet committed), if the transaction holds it. */
 export type KnownStream = (kind: string, id: string) => { state: unknown; plan: Plan } | undefined;
 
@@ -101,6 +111,8 @@ export type StreamFlushHook = (trx: Trx, rows: Parameters<FlushHook>[1], known: 
 export class StreamTransaction {
   private readonly streams = new Map<string, Stream<unknown>>();
   private readonly deferred: (() => Promise<void>)[] = [];
+  /** The earliest due time among the timers `save` wrote; null when it wrote none. */
+  earliestWritten: number | null = null;
 
   constructor(
     readonly trx: Trx,
@@ -198,7 +210,10 @@ export class StreamTransaction {
       if (stream.isNew || state.version !== stream.stored.version) kind.projections.push({ state, isNew: stream.isNew, digest: plan.digest });
       const timers = definition.decider.pending(state, { plan, ...definition.context() });
       const key = timerKey(timers);
-      if (key !== stream.stored.timers) kind.timers.push({ id: state.id, timers });
+      if (key !== stream.stored.timers) {
+        kind.timers.push({ id: state.id, timers });
+        for (const t of timers) if (this.earliestWritten === null || t.due < this.earliestWritten) this.earliestWritten = t.due;
+      }
       stream.isNew = false;
       stream.stored = { version: state.version, timers: key, digest: stream.stored.digest };
     }
@@ -263,6 +278,7 @@ export class StreamProcessor<D extends AnyDefinition> {
   private readonly cache: StreamCache;
   /** Streams the next timer slice claims, adapted to how long the last slices took. */
   private timerSlice = 64;
+  private readonly watchers = new Set<CommitWatcher>();
 
   constructor(
     private readonly store: Store,
@@ -326,6 +342,16 @@ export class StreamProcessor<D extends AnyDefinition> {
     }
   }
 
+  /**
+   * Tells `watcher` of every transaction that appends events: before its COMMIT, after it with
+   * the earliest due time among the timers it wrote (the scheduler needs no query to learn of
+   * them), or that it rolled back. Returns the way to stop.
+   */
+  watchCommits(watcher: CommitWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => void this.watchers.delete(watcher);
+  }
+
   /** Resolves when everything queued so far is written. */
   async drain(): Promise<void> {
     while (this.running || this.queue.length) await new Promise((r) => setTimeout(r, 5));
@@ -350,12 +376,16 @@ export class StreamProcessor<D extends AnyDefinition> {
   private async runBatch(batch: Job<D>[]): Promise<void> {
     let results: unknown[];
     let lastSeq = 0;
+    const committing = { seq: 0 };
     try {
       let synced: number;
       let saved: [string, CommittedStream][];
-      ({ results, lastSeq, synced, saved } = await this.store.db.transaction().execute((trx) => this.process(trx, batch)));
+      let earliest: number | null;
+      ({ results, lastSeq, synced, saved, earliest } = await this.store.db.transaction().execute((trx) => this.process(trx, batch, committing)));
       this.cache.committed(synced, lastSeq, saved);
+      if (lastSeq) for (const w of this.watchers) w.committed(lastSeq, earliest);
     } catch (err) {
+      if (committing.seq) for (const w of this.watchers) w.abandoned(committing.seq);
       if (batch.length === 1) {
         batch[0]!.fail(err);
         return;
@@ -368,7 +398,11 @@ export class StreamProcessor<D extends AnyDefinition> {
     batch.forEach((job, i) => (job.done as (r: unknown) => void)(results[i]));
   }
 
-  private async process(trx: Trx, batch: Job<D>[]): Promise<{ results: unknown[]; lastSeq: number; synced: number; saved: [string, CommittedStream][] }> {
+  private async process(
+    trx: Trx,
+    batch: Job<D>[],
+    committing: { seq: number },
+  ): Promise<{ results: unknown[]; lastSeq: number; synced: number; saved: [string, CommittedStream][]; earliest: number | null }> {
     const now = this.clock();
     const hook = this.onFlush;
     // The hook runs at the flush, when `tx` exists and holds the batch's streams as saved.
@@ -384,7 +418,12 @@ export class StreamProcessor<D extends AnyDefinition> {
     }
     await tx.save();
     // Flushed whatever the outcomes: timers caught up before a refused command are part of the record.
-    return { results, lastSeq: await log.flush(), synced, saved: tx.saved() };
+    const lastSeq = await log.flush();
+    if (lastSeq) {
+      committing.seq = lastSeq;
+      for (const w of this.watchers) w.committing(lastSeq);
+    }
+    return { results, lastSeq, synced, saved: tx.saved(), earliest: tx.earliestWritten };
   }
 
   /** Catches up the streams of at most `limit` due timers, earliest first. */

@@ -1,0 +1,72 @@
+import { SqliteQueryCompiler, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DIALECTS } from '../../test/support/databases.js';
+import { testApp, type TestApp } from '../../test/support/server.js';
+import type { Command } from '../engine/incident/commands.js';
+import { MINUTE } from '../plan/duration.js';
+import { Scheduler } from './scheduler.js';
+import { StreamProcessor } from './stream.processor.js';
+import { incidentStream, type CaseStream } from './streams.js';
+
+/*
+ * The scheduler learns of the timers its own processors write from the processors, without
+ * asking the database after every commit; a commit it was not told of (another process's)
+ * makes it look again.
+ */
+
+const T0 = Date.parse('2026-03-02T09:00:00+08:00');
+const report: Extract<Command, { do: 'report' }> = { do: 'report', venue: 'residence', headcount: 8, units: ['town-tanggou'], matter: 'm', category: 'claim', behaviors: [] };
+const actor = { userId: 'u1', username: 'petition-bureau.staff', role: 'petition-bureau/staff', onBehalf: false };
+
+/** Counts the scheduler's queries for the next due time. */
+class NextDueQueries implements KyselyPlugin {
+  private readonly compiler = new SqliteQueryCompiler();
+  count = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.compiler.compileQuery(args.node, args.queryId).sql.startsWith('select min("due")')) this.count++;
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+for (const dialect of DIALECTS) {
+  describe(`the timer scheduler on ${dialect}`, { timeout: 60_000 }, () => {
+    let t: TestApp;
+    let scheduler: Scheduler | null = null;
+    afterEach(async () => {
+      await scheduler?.stop();
+      await t.close();
+    });
+
+    it('plans the timers its processors write without a query per commit, and looks again after a commit it was not told of', async () => {
+      t = await testApp(dialect, T0);
+      const queries = new NextDueQueries();
+      scheduler = new Scheduler({ ...t.store, db: t.store.db.withPlugin(queries) }, [t.processor, t.cases, t.risks], () => t.clock.now);
+      await scheduler.start();
+      // At start it looks once: nothing is pending.
+      await vi.waitFor(() => expect(queries.count).toBe(1));
+      expect(scheduler.nextWake).toBeNull();
+
+      const reported = await t.processor.submit(null, report, actor);
+      if (reported.kind !== 'accepted') throw new Error(reported.kind);
+      // The guidance window's end (10 minutes) is planned, told by the processor.
+      expect(scheduler.nextWake).toBe(T0 + 10 * MINUTE);
+      for (let i = 0; i < 20; i++) await t.processor.submit(reported.state.id, { do: 'note', text: `note ${i}` }, actor);
+      t.clock.now = T0 + MINUTE;
+      await t.processor.submit(null, report, actor);
+      expect(scheduler.nextWake).toBe(T0 + 10 * MINUTE);
+      // Guidance fails at once: the summons unacknowledged after 5 minutes comes sooner than the window's end.
+      await t.processor.submit(reported.state.id, { do: 'guide', result: 'failed' }, actor);
+      expect(scheduler.nextWake).toBe(T0 + 6 * MINUTE);
+      expect(queries.count).toBe(1);
+
+      // Another writer on the same database (as another server process would be): the scheduler was not told, so it asks.
+      const other = new StreamProcessor(t.store, t.plans, incidentStream(t.cases.definition as CaseStream), () => t.clock.now);
+      await other.submit(reported.state.id, { do: 'note', text: 'from elsewhere' }, actor);
+      await vi.waitFor(() => expect(queries.count).toBe(2));
+      expect(scheduler.nextWake).toBe(T0 + 6 * MINUTE);
+    });
+  });
+}
