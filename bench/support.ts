@@ -158,9 +158,13 @@ export async function startProcess(command: string, args: string[], env: Record<
   };
 }
 
-/** The built product (`dist/`, run `npm run build` first): `yingji serve --port 0 …`. */
+/**
+ * The built product (`dist/`, run `npm run build` first): `yingji serve --port 0 …`. With
+ * BENCH_PROFILE=dir each product server writes a CPU profile there when it stops.
+ */
 export function startServer(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
-  return startProcess(process.execPath, ['bin/yingji.js', 'serve', '--port', '0', ...args], env);
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  return startProcess(process.execPath, [...profile, 'bin/yingji.js', 'serve', '--port', '0', ...args], env);
 }
 
 /** The bare-stack baseline (bench/bare/server.ts) on the given database URL. */
