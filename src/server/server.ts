@@ -31,8 +31,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const clock = Date.now;
   const plans = new PlanRegistry(store);
   const plan = await plans.bootstrap(config.plan, null);
-  const demo = config.demo ? await seedDemo(store, plan, config.demoPassword, clock()) : null;
-  const accounts = await usersRepository.count(store.db);
+  // The demo accounts' password hash (scrypt, on libuv's threads) is made while the app is built.
+  const seeding = config.demo ? seedDemo(store, plan, config.demoPassword, clock()) : Promise.resolve(null);
+  seeding.catch(() => undefined); // awaited below; failing before then is no unhandled rejection
 
   const sealer = new Sealer(config.dataKey ?? (await localDataKey(config.db)));
   const caseKind = caseStream({ retentionDays: config.retentionDays, sealer });
@@ -61,10 +62,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
     { logger: { level: config.logLevel }, trustProxy: config.trustProxy, logController: new LogController({ disableRequestLogging: !config.logRequests }) },
   );
   const scheduler = new Scheduler(store, [processor, cases, risks], clock, (err) => app.log.error({ err }, 'timer scheduler'));
+  const demo = await seeding;
+  const accounts = await usersRepository.count(store.db);
   const address = await app.listen({ port: config.port, host: config.host });
   publicUrl ??= linkBase(config.host, address);
   await scheduler.start();
   await notify.start();
+  // The plan was read from its snapshot at start-up; its text is checked again in the background.
+  const rechecked = plans.recheck().catch((err: unknown) => app.log.error({ err }, 'plan recheck'));
 
   let stopping: Promise<void> | null = null;
   return {
@@ -76,6 +81,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     firstStart: accounts === 0,
     stop() {
       stopping ??= (async () => {
+        await rechecked;
         await scheduler.stop();
         await notify.stop();
         // Live streams never end by themselves: end them so close() can finish the rest.
