@@ -8,15 +8,20 @@
  *
  * Two figures per start: ready (spawn → the "running on" line, printed once the port listens)
  * and answered (spawn → the first answer to GET /healthz). `npm run bench:startup`.
+ *
+ * BASELINE=DIR (another checkout of Yingji, built) adds the same starts of DIR's
+ * bin/yingji.js, interleaved start by start with this one's: the machine's other work falls on
+ * both alike. Each database is prepared by the checkout that starts it.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describeMachine, fmt, interleaved, log, report, spread, startServer } from './support.js';
+import { join, resolve } from 'node:path';
+import { describeMachine, fmt, interleaved, log, report, spread, startProcess } from './support.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const PENDING = Number(process.env.PENDING ?? 100_000);
+const BASELINE = process.env.BASELINE ? resolve(process.env.BASELINE) : null;
 
 const dir = mkdtempSync(join(tmpdir(), 'yingji-startup-'));
 let fresh = 0;
@@ -26,10 +31,10 @@ interface Start {
   answered_ms: number;
 }
 
-/** Starts the product on the database, waits for the first answer, stops it. */
-async function start(db: string): Promise<Start> {
+/** Starts the product (this checkout's, or the baseline's) on the database, waits for the first answer, stops it. */
+async function start(db: string, root = process.cwd()): Promise<Start> {
   const t0 = performance.now();
-  const server = await startServer(['--demo', '--db', `sqlite:${db}`]);
+  const server = await startProcess(process.execPath, [join(root, 'bin/yingji.js'), 'serve', '--port', '0', '--demo', '--db', `sqlite:${db}`]);
   const ready = performance.now() - t0;
   let answered = NaN;
   for (;;) {
@@ -43,40 +48,41 @@ async function start(db: string): Promise<Start> {
   return { ready_ms: Math.round(ready), answered_ms: Math.round(answered) };
 }
 
-/** A database that has been started once: migrated, plan stored, demo seeded. */
-async function prepared(name: string): Promise<string> {
+/** A database started once (migrated, plan stored, demo seeded); with pending timers if asked. */
+async function prepared(name: string, root?: string, pending = 0): Promise<string> {
   const db = join(dir, name);
-  await start(db);
+  await start(db, root);
+  if (pending) {
+    // Pending timers far in the future: the scheduler keeps them, none falls due during the bench.
+    const sqlite = new Database(db);
+    const insert = sqlite.prepare("INSERT INTO timers (stream, stream_id, key, due) VALUES ('incident', ?, 'bench', ?)");
+    const due = Date.now() + 365 * 24 * 3600_000;
+    sqlite.transaction(() => {
+      for (let i = 0; i < pending; i++) insert.run(`bench-${i}`, due + i);
+    })();
+    sqlite.close();
+  }
   return db;
 }
 
-log(`start-up bench, ${describeMachine()}`);
-const existing = await prepared('existing.db');
-const withTimers = await prepared('timers.db');
-{
-  // Pending timers far in the future: the scheduler keeps them, none falls due during the bench.
-  const sqlite = new Database(withTimers);
-  const insert = sqlite.prepare("INSERT INTO timers (stream, stream_id, key, due) VALUES ('incident', ?, 'bench', ?)");
-  const due = Date.now() + 365 * 24 * 3600_000;
-  sqlite.transaction(() => {
-    for (let i = 0; i < PENDING; i++) insert.run(`bench-${i}`, due + i);
-  })();
-  sqlite.close();
+log(`start-up bench, ${describeMachine()}${BASELINE ? `, baseline ${BASELINE}` : ''}`);
+const variants: Record<string, () => Promise<Start>> = {};
+for (const [suffix, root] of [['', undefined], ...(BASELINE ? [[' (baseline)', BASELINE]] : [])] as [string, string | undefined][]) {
+  const existing = await prepared(`existing${suffix ? '-baseline' : ''}.db`, root);
+  const withTimers = await prepared(`timers${suffix ? '-baseline' : ''}.db`, root, PENDING);
+  variants[`fresh database${suffix}`] = () => start(join(dir, `fresh-${fresh++}.db`), root);
+  variants[`restart${suffix}`] = () => start(existing, root);
+  variants[`restart, ${PENDING.toLocaleString('en')} pending timers${suffix}`] = () => start(withTimers, root);
 }
 
-const runs = await interleaved(ROUNDS, {
-  fresh: () => start(join(dir, `fresh-${fresh++}.db`)),
-  restart: () => start(existing),
-  timers: () => start(withTimers),
-});
+const runs = await interleaved(ROUNDS, variants);
 rmSync(dir, { recursive: true, force: true });
 
-const names = { fresh: 'fresh database', restart: 'restart', timers: `restart, ${PENDING.toLocaleString('en')} pending timers` } as const;
 const result = Object.fromEntries(
   Object.entries(runs).map(([k, v]) => [k, { ready_ms: spread(v.map((r) => r.ready_ms)), answered_ms: spread(v.map((r) => r.answered_ms)), runs: v }]),
 );
 report(
   'startup',
-  { rounds: ROUNDS, pending: PENDING, entry: 'node bin/yingji.js serve --demo --db sqlite:…', results: result },
-  Object.entries(result).map(([k, r]) => `${names[k as keyof typeof names]}: ready ${fmt(r.ready_ms, ' ms')}, first answer ${fmt(r.answered_ms, ' ms')} (min / median / max of ${ROUNDS})`),
+  { rounds: ROUNDS, pending: PENDING, baseline: BASELINE, entry: 'node bin/yingji.js serve --demo --db sqlite:…', results: result },
+  Object.entries(result).map(([k, r]) => `${k}: ready ${fmt(r.ready_ms, ' ms')}, first answer ${fmt(r.answered_ms, ' ms')} (min / median / max of ${ROUNDS})`),
 );

@@ -239,6 +239,8 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
       wildcard: false,
       index: ['index.html'],
       preCompressed: true,
+      // A route per file, not per compressed copy too (found beside the file when it is asked for).
+      globIgnore: ['**/*.br', '**/*.gz'],
       cacheControl: false,
       setHeaders: (reply, path) => void reply.header('cache-control', cacheControl(path)),
     });

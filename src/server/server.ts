@@ -68,8 +68,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   publicUrl ??= linkBase(config.host, address);
   await scheduler.start();
   await notify.start();
-  // The plan was read from its snapshot at start-up; its text is checked again in the background.
-  const rechecked = plans.recheck().catch((err: unknown) => app.log.error({ err }, 'plan recheck'));
+  // The plan was read from its snapshot at start-up; its text is checked again a little later,
+  // not in the way of the first requests.
+  let rechecked: Promise<void> = Promise.resolve();
+  const recheck = setTimeout(() => {
+    rechecked = plans.recheck().catch((err: unknown) => app.log.error({ err }, 'plan recheck'));
+  }, 3_000);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -81,6 +85,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     firstStart: accounts === 0,
     stop() {
       stopping ??= (async () => {
+        clearTimeout(recheck);
         await rechecked;
         await scheduler.stop();
         await notify.stop();
