@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase } from './support/databases.js';
 import { HttpClient, startServerProcess, type ServerProcess } from './support/process.js';
@@ -31,6 +31,8 @@ async function fetchAs(client: HttpClient, path: string): Promise<Response> {
 describe('the built server (bin/yingji.js → dist/yingji.mjs)', { timeout: 180_000 }, () => {
   it('is built as one bundle that bin/yingji.js runs', () => {
     expect(existsSync('dist/yingji.mjs'), 'npm run build writes dist/yingji.mjs').toBe(true);
+    // bin/yingji.js runs the compiled modules instead when they are newer (only tsc was run).
+    expect(statSync('dist/yingji.mjs').mtimeMs, 'the bundle is as new as the compiled modules').toBeGreaterThanOrEqual(statSync('dist/cli/main.js').mtimeMs);
   });
 
   it('serves the API, the web UI, the API docs, drills and documents; a restart reads the stored plan', async () => {
