@@ -9,6 +9,8 @@
  * Two figures per start: ready (spawn → the "running on" line, printed once the port listens)
  * and answered (spawn → the first answer to GET /healthz). `npm run bench:startup`.
  *
+ * DEMO=off starts without --demo (as a production server does: no demo accounts to seed).
+ *
  * BASELINE=DIR (another checkout of Yingji, built) adds the same starts of DIR's
  * bin/yingji.js, interleaved start by start with this one's: the machine's other work falls on
  * both alike. Each database is prepared by the checkout that starts it.
@@ -21,6 +23,7 @@ import { describeMachine, fmt, interleaved, log, report, spread, startProcess } 
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const PENDING = Number(process.env.PENDING ?? 100_000);
+const DEMO = process.env.DEMO === 'off' ? [] : ['--demo'];
 const BASELINE = process.env.BASELINE ? resolve(process.env.BASELINE) : null;
 
 const dir = mkdtempSync(join(tmpdir(), 'yingji-startup-'));
@@ -34,7 +37,7 @@ interface Start {
 /** Starts the product (this checkout's, or the baseline's) on the database, waits for the first answer, stops it. */
 async function start(db: string, root = process.cwd()): Promise<Start> {
   const t0 = performance.now();
-  const server = await startProcess(process.execPath, [join(root, 'bin/yingji.js'), 'serve', '--port', '0', '--demo', '--db', `sqlite:${db}`]);
+  const server = await startProcess(process.execPath, [join(root, 'bin/yingji.js'), 'serve', '--port', '0', ...DEMO, '--db', `sqlite:${db}`]);
   const ready = performance.now() - t0;
   let answered = NaN;
   for (;;) {
@@ -83,6 +86,6 @@ const result = Object.fromEntries(
 );
 report(
   'startup',
-  { rounds: ROUNDS, pending: PENDING, baseline: BASELINE, entry: 'node bin/yingji.js serve --demo --db sqlite:…', results: result },
+  { rounds: ROUNDS, pending: PENDING, baseline: BASELINE, entry: `node bin/yingji.js serve ${DEMO.join(' ')} --db sqlite:…`, results: result },
   Object.entries(result).map(([k, r]) => `${k}: ready ${fmt(r.ready_ms, ' ms')}, first answer ${fmt(r.answered_ms, ' ms')} (min / median / max of ${ROUNDS})`),
 );
