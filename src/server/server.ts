@@ -6,7 +6,7 @@ import { usersRepository } from '../store/users.repository.js';
 import { buildApp } from './app.js';
 import { newKey, Sealer } from './personal.js';
 import type { Config } from './config.js';
-import { seedDemo } from './demo.js';
+import { demoPassword, seedDemo } from './demo.js';
 import { EventHub } from './event.hub.js';
 import { PlanRegistry } from './plan.registry.js';
 import { Scheduler } from './scheduler.js';
@@ -27,12 +27,14 @@ export interface RunningServer {
 
 /** Starts everything `yingji serve` runs: store, plan, scheduler, live hub and HTTP. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  // The demo accounts' password hash (scrypt, on libuv's threads) is made while the server starts.
+  const demoLogin = config.demo ? demoPassword(config.demoPassword) : null;
   const store = await openStore(config.db);
   const clock = Date.now;
   const plans = new PlanRegistry(store);
   const plan = await plans.bootstrap(config.plan, null);
-  // The demo accounts' password hash (scrypt, on libuv's threads) is made while the app is built.
-  const seeding = config.demo ? seedDemo(store, plan, config.demoPassword, clock()) : Promise.resolve(null);
+  // Demo people and accounts are stored while the app is built.
+  const seeding = demoLogin ? seedDemo(store, plan, demoLogin, clock()) : Promise.resolve(null);
   seeding.catch(() => undefined); // awaited below; failing before then is no unhandled rejection
 
   const sealer = new Sealer(config.dataKey ?? (await localDataKey(config.db)));
