@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package.root.js';
 import { digestOf } from './canonical.js';
 import { compileDesignations } from './designations.js';
 import { parseDuration } from './duration.js';
@@ -9,9 +9,7 @@ import { validatePlan } from './plan.validate.js';
 import { sortErrors, YamlSource, type SourceError } from './yaml-source.js';
 
 /** The default plan shipped with the product. */
-export const DEFAULT_PLAN_FILE = fileURLToPath(
-  new URL('../../plans/inspection-visit-petition-plan.yaml', import.meta.url),
-);
+export const DEFAULT_PLAN_FILE = packagePath('plans', 'inspection-visit-petition-plan.yaml');
 
 export type LoadResult = { ok: true; plan: Plan } | { ok: false; errors: SourceError[] };
 

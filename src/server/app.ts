@@ -6,7 +6,6 @@ import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -15,6 +14,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import { LIMITS } from '../engine/limits.js';
+import { packagePath } from '../package.root.js';
 import { langOf, refusal, say, sayIssues } from '../i18n/refusals.js';
 import type { Principal } from './auth/permissions.js';
 import { READ_RULES, type ReadRule } from './auth/visibility.js';
@@ -38,10 +38,8 @@ import { trackRoutes } from './routes/track.routes.js';
 import { workRoutes } from './routes/work.routes.js';
 import { cacheControl } from './web.assets.js';
 
-/** Where the built web UI lives. */
-export const WEB_ROOT = [new URL('../web/', import.meta.url), new URL('../../dist/web/', import.meta.url)]
-  .map((u) => fileURLToPath(u))
-  .find((dir) => existsSync(`${dir}index.html`)) ?? fileURLToPath(new URL('../web/', import.meta.url));
+/** Where the built web UI lives (built by Vite into dist/web). */
+export const WEB_ROOT = `${packagePath('dist', 'web')}/`;
 
 /** Requests that need no session. */
 const PUBLIC = [/^\/api\/login$/, /^\/api\/track\//, /^\/api\/ack\//, /^\/api\/openapi\.json$/, /^\/api\/docs/, /^\/healthz$/];
@@ -241,6 +239,8 @@ export async function buildApp(s: Services, opts: FastifyServerOptions = {}): Pr
       wildcard: false,
       index: ['index.html'],
       preCompressed: true,
+      // A route per file, not per compressed copy too (found beside the file when it is asked for).
+      globIgnore: ['**/*.br', '**/*.gz'],
       cacheControl: false,
       setHeaders: (reply, path) => void reply.header('cache-control', cacheControl(path)),
     });

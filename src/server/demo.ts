@@ -11,15 +11,31 @@ export const demoUsername = (role: string) => role.replace('/', '.');
 
 const YEAR = 365 * 86_400_000;
 
+export interface DemoPassword {
+  password: string;
+  hash: Promise<string>;
+}
+
+/**
+ * The demo accounts' password (given, or made up) and its hash, begun at once: scrypt runs on
+ * libuv's threads, so the server starts it first and opens the database meanwhile. One hash for
+ * all demo accounts: they share one password by design, so nothing leaks.
+ */
+export function demoPassword(password: string | undefined): DemoPassword {
+  const pass = password ?? randomBytes(9).toString('base64url');
+  const hash = hashPassword(pass);
+  hash.catch(() => undefined); // awaited by seedDemo; failing before then is no unhandled rejection
+  return { password: pass, hash };
+}
+
 /**
  * Loads the demo people: one person and one account per position of the organization (duty
  * positions through a year-long roster shift), plus `admin`. Idempotent: a second start
  * keeps the people and sets the accounts' password again. Returns the password.
  */
-export async function seedDemo(store: Store, plan: Plan, password: string | undefined, now: number): Promise<{ password: string; usernames: string[] }> {
-  const pass = password ?? randomBytes(9).toString('base64url');
-  // One hash for all demo accounts: they share one password by design, so nothing leaks.
-  const hash = await hashPassword(pass);
+export async function seedDemo(store: Store, plan: Plan, password: string | undefined | DemoPassword, now: number): Promise<{ password: string; usernames: string[] }> {
+  const { password: pass, hash: hashing } = typeof password === 'object' ? password : demoPassword(password);
+  const hash = await hashing;
   const db = store.db;
   const usernames: string[] = [];
   await db.transaction().execute(async (trx) => {

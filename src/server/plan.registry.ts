@@ -15,20 +15,51 @@ import { plansRepository } from '../store/plans.repository.js';
  */
 export class PlanRegistry {
   private readonly byDigestCache = new Map<string, Plan>();
-  private currentCache: { key: string; plan: Plan } | null = null;
+  private currentCache: { key: string; plan: Plan; checked: boolean } | null = null;
 
   constructor(private readonly store: Store) {}
 
-  /** The plan new incidents run under: the active version with the current organization. */
+  /**
+   * The plan new incidents run under: the active version with the current organization.
+   * Compiled once per pair: later (a restart) it is read from the snapshot it compiled to, not
+   * parsed and validated from its YAML again; `recheck()` does that after start-up.
+   */
   async current(db: Db | Trx = this.store.db): Promise<Plan> {
     const version = await plansRepository.active(db);
     const org = await orgRepository.current(db);
     if (!version || !org) throw new Error('no active plan: the server was not initialized');
     const key = `${version.id}:${org.rev}`;
     if (this.currentCache?.key === key) return this.currentCache.plan;
+    const digest = await plansRepository.compiled(db, version.id, org.rev);
+    const stored = digest ? await this.byDigest(digest, db).catch(() => null) : null;
+    if (stored) {
+      this.currentCache = { key, plan: stored, checked: false };
+      return stored;
+    }
+    return this.compile(db, version, org);
+  }
+
+  /**
+   * Parses and validates the current plan's text again when it was read from its snapshot:
+   * should this version of the product compile the text differently (an upgrade), new incidents
+   * run under the plan as it compiles now. Run after start-up, off the path to listening.
+   */
+  async recheck(db: Db = this.store.db): Promise<void> {
+    if (!this.currentCache || this.currentCache.checked) return;
+    const version = await plansRepository.active(db);
+    const org = await orgRepository.current(db);
+    if (!version || !org || `${version.id}:${org.rev}` !== this.currentCache.key) return;
+    await this.compile(db, version, org);
+  }
+
+  /** Compiles the version's text with the organization, stores its snapshot and remembers it. */
+  private async compile(db: Db | Trx, version: { id: string; plan_id: string; version: string; source: string }, org: { rev: number; content: string }): Promise<Plan> {
     const result = loadPlanText(`plan ${version.plan_id} ${version.version}`, version.source, 'organization', org.content);
     if (!result.ok) throw new Error(`the active plan no longer validates: ${result.errors.map((e) => e.message).join('; ')}`);
-    const plan = result.plan;
+    return this.remember(db, version.id, org.rev, result.plan);
+  }
+
+  private async remember(db: Db | Trx, versionId: string, orgRev: number, plan: Plan): Promise<Plan> {
     await plansRepository.saveSnapshot(db, {
       digest: plan.digest,
       plan_id: plan.id,
@@ -36,8 +67,9 @@ export class PlanRegistry {
       content: JSON.stringify({ plan: plan.file, organization: plan.org }),
       created_at: Date.now(),
     });
+    await plansRepository.saveCompiled(db, { version_id: versionId, org_rev: orgRev, digest: plan.digest });
     this.byDigestCache.set(plan.digest, plan);
-    this.currentCache = { key, plan };
+    this.currentCache = { key: `${versionId}:${orgRev}`, plan, checked: true };
     return plan;
   }
 
@@ -79,12 +111,16 @@ export class PlanRegistry {
     const active = await plansRepository.active(db);
     const known = await plansRepository.bySource(db, source);
     if (active && known) return this.current();
-    const result = await this.validate(planFile, source);
+    const org = await orgRepository.current(db);
+    if (!org) throw new Error('no organization: the server was not initialized');
+    const result = loadPlanText(planFile, source, 'organization', org.content);
     if (!result.ok) throw new Error(result.errors.map((e) => `${e.file}:${e.line}:${e.col}: ${e.message}`).join('\n'));
     const id = crypto.randomUUID();
     await db.transaction().execute(async (trx) => {
       await plansRepository.insert(trx, { id, plan_id: result.plan.id, version: result.plan.version, source, created_at: now, created_by: by });
       await plansRepository.activate(trx, id, now);
+      // Validated against this revision just now: compiled once, not again by current().
+      await this.remember(trx, id, org.rev, result.plan);
     });
     return this.current();
   }

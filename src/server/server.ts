@@ -6,7 +6,7 @@ import { usersRepository } from '../store/users.repository.js';
 import { buildApp } from './app.js';
 import { newKey, Sealer } from './personal.js';
 import type { Config } from './config.js';
-import { seedDemo } from './demo.js';
+import { demoPassword, seedDemo } from './demo.js';
 import { EventHub } from './event.hub.js';
 import { PlanRegistry } from './plan.registry.js';
 import { Scheduler } from './scheduler.js';
@@ -27,12 +27,15 @@ export interface RunningServer {
 
 /** Starts everything `yingji serve` runs: store, plan, scheduler, live hub and HTTP. */
 export async function startServer(config: Config): Promise<RunningServer> {
+  // The demo accounts' password hash (scrypt, on libuv's threads) is made while the server starts.
+  const demoLogin = config.demo ? demoPassword(config.demoPassword) : null;
   const store = await openStore(config.db);
   const clock = Date.now;
   const plans = new PlanRegistry(store);
   const plan = await plans.bootstrap(config.plan, null);
-  const demo = config.demo ? await seedDemo(store, plan, config.demoPassword, clock()) : null;
-  const accounts = await usersRepository.count(store.db);
+  // Demo people and accounts are stored while the app is built.
+  const seeding = demoLogin ? seedDemo(store, plan, demoLogin, clock()) : Promise.resolve(null);
+  seeding.catch(() => undefined); // awaited below; failing before then is no unhandled rejection
 
   const sealer = new Sealer(config.dataKey ?? (await localDataKey(config.db)));
   const caseKind = caseStream({ retentionDays: config.retentionDays, sealer });
@@ -61,10 +64,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
     { logger: { level: config.logLevel }, trustProxy: config.trustProxy, logController: new LogController({ disableRequestLogging: !config.logRequests }) },
   );
   const scheduler = new Scheduler(store, [processor, cases, risks], clock, (err) => app.log.error({ err }, 'timer scheduler'));
+  const demo = await seeding;
+  const accounts = await usersRepository.count(store.db);
   const address = await app.listen({ port: config.port, host: config.host });
   publicUrl ??= linkBase(config.host, address);
   await scheduler.start();
   await notify.start();
+  // The plan was read from its snapshot at start-up; its text is checked again a little later,
+  // not in the way of the first requests.
+  let rechecked: Promise<void> = Promise.resolve();
+  const recheck = setTimeout(() => {
+    rechecked = plans.recheck().catch((err: unknown) => app.log.error({ err }, 'plan recheck'));
+  }, 3_000);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -76,6 +87,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     firstStart: accounts === 0,
     stop() {
       stopping ??= (async () => {
+        clearTimeout(recheck);
+        await rechecked;
         await scheduler.stop();
         await notify.stop();
         // Live streams never end by themselves: end them so close() can finish the rest.

@@ -1,6 +1,5 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 
@@ -66,12 +65,4 @@ export async function precompress(dir: string, minBytes = 512): Promise<Precompr
       }),
   );
   return result;
-}
-
-// `node dist/server/web.assets.js [DIR]`: the last step of `npm run build`.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const dir = process.argv[2] ?? fileURLToPath(new URL('../web/', import.meta.url));
-  const r = await precompress(dir);
-  const kb = (n: number) => `${Math.round(n / 1024)} KB`;
-  process.stdout.write(`precompressed ${r.files} files of ${dir}: ${kb(r.bytes)} → brotli ${kb(r.brotli)}, gzip ${kb(r.gzip)}\n`);
 }

@@ -345,6 +345,19 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010_plan_compiled': {
+    async up(db: Kysely<unknown>) {
+      // Which snapshot a plan version compiled to with an organization revision: a restart
+      // reads the snapshot (JSON) instead of parsing and validating the plan's YAML again.
+      await db.schema
+        .createTable('plan_compiled')
+        .addColumn('version_id', 'text', (c) => c.notNull())
+        .addColumn('org_rev', 'integer', (c) => c.notNull())
+        .addColumn('digest', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('plan_compiled_pk', ['version_id', 'org_rev'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

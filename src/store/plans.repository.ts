@@ -37,6 +37,16 @@ export const plansRepository = {
     return db.selectFrom('plan_snapshots').selectAll().where('digest', '=', digest).executeTakeFirst();
   },
 
+  /** The digest a version compiled to with an organization revision, if known. */
+  async compiled(db: Db | Trx, versionId: string, orgRev: number) {
+    const row = await db.selectFrom('plan_compiled').select('digest').where('version_id', '=', versionId).where('org_rev', '=', orgRev).executeTakeFirst();
+    return row?.digest;
+  },
+
+  async saveCompiled(db: Db | Trx, row: { version_id: string; org_rev: number; digest: string }) {
+    await db.insertInto('plan_compiled').values(row).onConflict((oc) => oc.columns(['version_id', 'org_rev']).doUpdateSet({ digest: row.digest })).execute();
+  },
+
   async saveSnapshot(db: Db | Trx, row: { digest: string; plan_id: string; version: string; content: string; created_at: number }) {
     await db.insertInto('plan_snapshots').values(row).onConflict((oc) => oc.column('digest').doNothing()).execute();
   },

@@ -12,6 +12,7 @@ export interface Database {
   cases: CasesTable;
   plan_versions: PlanVersionsTable;
   plan_snapshots: PlanSnapshotsTable;
+  plan_compiled: PlanCompiledTable;
   org_revisions: OrgRevisionsTable;
   people: PeopleTable;
   positions: PositionsTable;
@@ -171,6 +172,13 @@ export interface PlanSnapshotsTable {
   version: string;
   content: string;
   created_at: number;
+}
+
+/** The snapshot a plan version compiled to with an organization revision. */
+export interface PlanCompiledTable {
+  version_id: string;
+  org_rev: number;
+  digest: string;
 }
 
 /** Revisions of the organization document (units, venues, positions); the newest is current. */

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parse } from 'yaml';
@@ -10,6 +9,7 @@ import { DrillDownloadQuery, DrillRunBody, DrillSaveBody } from '../../api/drill
 import { drillText } from '../../drill/drill.text.js';
 import { parseScenario } from '../../drill/scenario.js';
 import { DAY } from '../../plan/duration.js';
+import { packagePath } from '../../package.root.js';
 import type { Plan } from '../../plan/plan.js';
 import { drillsRepository } from '../../store/drills.repository.js';
 import type { DrillReportsTable } from '../../store/schema.js';
@@ -22,7 +22,7 @@ import { printDrill, sendDocument } from '../reports/documents/print.js';
 import { drillResult, savedDrillReport, type DrillResult } from '../views/drills.js';
 
 /** The example drills shipped with the product (`scenarios/`, next to `src/` and `dist/`). */
-export const SCENARIO_DIR = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
+export const SCENARIO_DIR = packagePath('scenarios');
 
 /** Longest virtual span a drill may cover through the API: a rehearsal, not a batch job. */
 const MAX_SPAN = 31 * DAY;
