@@ -30,7 +30,7 @@ export interface Store {
    * 200 rows, the head and the notification in one statement).
    */
   append(trx: Trx, rows: NewEventRow[], head: { seq: number; hash: string }): Promise<void>;
-  /** After commit: delivers the news to this process's listeners where `notify` cannot (SQLite). */
+  /** After commit: delivers the news to this process's listeners where `append` cannot announce it (SQLite). */
   committed(seq: number): void;
   /** Calls back on every committed append in any process sharing the database. */
   listen(onCommitted: (seq: number) => void): Promise<() => Promise<void>>;
