@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import { SqliteThreadDialect } from './sqlite.thread.js';
-import type { Database } from './schema.js';
+import { eventsRepository, type ChainHead } from './events.repository.js';
+import type { Database, NewEventRow } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -17,14 +18,19 @@ export interface Store {
   readonly dialect: Dialect;
   readonly url: string;
   /**
-   * Takes the write lock inside a transaction: appends are serialized across processes so
-   * sequence numbers and the hash chain stay gap-free (a no-op on SQLite, whose writers are
-   * serialized already).
+   * Takes the write lock inside a transaction and reads the chain head under it: appends are
+   * serialized across processes so sequence numbers and the hash chain stay gap-free. On
+   * PostgreSQL the lock is the chain head's row, locked and read in one statement; SQLite's
+   * writers are serialized already (a plain read).
    */
-  lockWrites(trx: Trx): Promise<void>;
-  /** Inside the appending transaction: tells every process, at commit, that events up to `seq` exist. */
-  notify(trx: Trx, seq: number): Promise<void>;
-  /** After commit: delivers the news to this process's listeners where `notify` cannot (SQLite). */
+  lockHead(trx: Trx): Promise<ChainHead>;
+  /**
+   * Inside the transaction that holds the lock: writes the rows and the new chain head, and
+   * tells every process, at commit, that events up to `head.seq` exist (PostgreSQL: the last
+   * 200 rows, the head and the notification in one statement).
+   */
+  append(trx: Trx, rows: NewEventRow[], head: { seq: number; hash: string }): Promise<void>;
+  /** After commit: delivers the news to this process's listeners where `append` cannot announce it (SQLite). */
   committed(seq: number): void;
   /** Calls back on every committed append in any process sharing the database. */
   listen(onCommitted: (seq: number) => void): Promise<() => Promise<void>>;
@@ -69,8 +75,8 @@ function openSqlite(url: string): Store {
     db,
     dialect: 'sqlite',
     url,
-    async lockWrites() {},
-    async notify() {},
+    lockHead: (trx) => eventsRepository.head(trx),
+    append: (trx, rows, head) => eventsRepository.append(trx, rows, head),
     committed(seq) {
       for (const l of listeners) l(seq);
     },
@@ -85,8 +91,6 @@ function openSqlite(url: string): Store {
 }
 
 const PG_CHANNEL = 'yingji_events';
-/** Arbitrary constant naming Yingji's append lock among advisory locks. */
-const PG_WRITE_LOCK = 7_331_001;
 
 /** SQLite on the event loop (WAL, synchronous=FULL, prepared statements reused). */
 function onEventLoop(path: string) {
@@ -127,12 +131,8 @@ function openPostgres(pg: typeof import('pg').default, url: string): Store {
     db,
     dialect: 'postgres',
     url,
-    async lockWrites(trx) {
-      await sql`select pg_advisory_xact_lock(${PG_WRITE_LOCK})`.execute(trx);
-    },
-    async notify(trx, seq) {
-      await sql`select pg_notify(${PG_CHANNEL}, ${String(seq)})`.execute(trx);
-    },
+    lockHead: (trx) => eventsRepository.lockHead(trx),
+    append: (trx, rows, head) => eventsRepository.appendAndNotify(trx, rows, head, PG_CHANNEL),
     committed() {
       // LISTEN delivers this process's own notifications too.
     },

@@ -1,6 +1,5 @@
 import { eventHash, GENESIS } from './chain.js';
 import type { Store, Trx } from './db.js';
-import { eventsRepository } from './events.repository.js';
 import type { NewEventRow, StreamKind } from './schema.js';
 
 /** Who caused an event: recorded on it. `null` for the plan's own timers. */
@@ -30,8 +29,9 @@ export interface StreamEvent {
 export type FlushHook = (trx: Trx, rows: readonly NewEventRow[]) => Promise<void>;
 
 /**
- * Appends events to the hash-chained log inside one transaction. Open it after taking the
- * store's write lock; `flush` writes the rows and the new chain head and announces them.
+ * Appends events to the hash-chained log inside one transaction. Opening it takes the store's
+ * write lock and reads the chain head; `flush` writes the rows and the new chain head and
+ * announces them.
  * Every state change of every stream goes through here, in the transaction of the change.
  */
 export class LogWriter {
@@ -48,8 +48,7 @@ export class LogWriter {
 
   /** `onFlush` sees every flushed batch of rows inside the transaction. */
   static async open(store: Store, trx: Trx, now: number, onFlush: FlushHook | null = null): Promise<LogWriter> {
-    await store.lockWrites(trx);
-    const head = await eventsRepository.head(trx);
+    const head = await store.lockHead(trx);
     return new LogWriter(store, trx, head.seq, head.hash ?? GENESIS, now, onFlush);
   }
 
@@ -84,9 +83,9 @@ export class LogWriter {
   async flush(): Promise<number> {
     if (!this.rows.length) return 0;
     const rows = this.rows.splice(0);
-    await eventsRepository.append(this.trx, rows, { seq: this.seq, hash: this.hash });
+    // The announcement (PostgreSQL's NOTIFY) goes out at commit only, so it may precede the hook.
+    await this.store.append(this.trx, rows, { seq: this.seq, hash: this.hash });
     if (this.onFlush) await this.onFlush(this.trx, rows);
-    await this.store.notify(this.trx, this.seq);
     return this.seq;
   }
 }

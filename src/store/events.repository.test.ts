@@ -77,5 +77,65 @@ for (const dialect of DIALECTS) {
       expect(await eventsRepository.ofStream(store.db, 'risk', 'c')).toEqual([]);
       expect(await eventsRepository.ofStream(store.db, 'incident', 'c')).toEqual([]);
     });
+
+    it("through the store: a second appender waits for the first's commit and reads the head it left", async () => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const firstLocked = new Promise<void>((r) => (locked = r));
+      const done: string[] = [];
+      const first = store.db.transaction().execute(async (trx) => {
+        expect(await store.lockHead(trx)).toEqual({ seq: 0, hash: null });
+        locked();
+        await held;
+        await store.append(trx, [event(1, 'incident', 'i1', 1), event(2, 'incident', 'i1', 2)], { seq: 2, hash: 'h2' });
+        done.push('first');
+      });
+      await firstLocked;
+      const second = store.db.transaction().execute(async (trx) => {
+        const head = await store.lockHead(trx);
+        done.push('second');
+        await store.append(trx, [event(3, 'incident', 'i1', 3)], { seq: 3, hash: 'h3' });
+        return head;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(done).toEqual([]);
+      release();
+      await first;
+      expect(await second).toEqual({ seq: 2, hash: 'h2' });
+      expect(done).toEqual(['first', 'second']);
+      expect(await eventsRepository.head(store.db)).toEqual({ seq: 3, hash: 'h3' });
+      expect((await eventsRepository.after(store.db, 0)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    });
+
+    it('through the store: appends more than 200 rows in one go and announces the last', async () => {
+      const heard: number[] = [];
+      const unlisten = await store.listen((seq) => heard.push(seq));
+      try {
+        const rows = Array.from({ length: 450 }, (_, i) => event(i + 1, 'incident', 'big', i + 1));
+        await store.db.transaction().execute(async (trx) => {
+          await store.lockHead(trx);
+          await store.append(trx, rows, { seq: 450, hash: 'h450' });
+        });
+        store.committed(450);
+        expect(await eventsRepository.head(store.db)).toEqual({ seq: 450, hash: 'h450' });
+        expect((await eventsRepository.after(store.db, 0)).map((e) => e.seq)).toEqual(rows.map((r) => r.seq));
+        for (let i = 0; i < 100 && !heard.includes(450); i++) await new Promise((r) => setTimeout(r, 10));
+        expect(heard).toContain(450);
+      } finally {
+        await unlisten();
+      }
+    });
+
+    if (dialect === 'postgres') {
+      it('locks the chain head even where its row is missing (made before the row was inserted at start)', async () => {
+        await store.db.deleteFrom('chain_head').execute();
+        await store.db.transaction().execute(async (trx) => {
+          expect(await store.lockHead(trx)).toEqual({ seq: 0, hash: null });
+          await store.append(trx, [event(1, 'incident', 'i1', 1)], { seq: 1, hash: 'h1' });
+        });
+        expect(await store.db.selectFrom('chain_head').selectAll().execute()).toEqual([{ id: 1, seq: 1, hash: 'h1' }]);
+      });
+    }
   });
 }

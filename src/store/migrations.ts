@@ -358,6 +358,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_chain_head_row': {
+    async up(db: Kysely<unknown>) {
+      // The chain head's row exists from the start (no events: seq 0, the genesis hash, 64
+      // zeros): on PostgreSQL locking it is the append lock, read with the head in one statement.
+      await sql`insert into chain_head (id, seq, hash) select 1, 0, ${'0'.repeat(64)} where not exists (select 1 from chain_head where id = 1)`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
