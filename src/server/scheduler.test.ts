@@ -1,6 +1,6 @@
-import { SqliteQueryCompiler, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.js';
+import { StatementLog } from '../../test/support/statements.js';
 import { testApp, type TestApp } from '../../test/support/server.js';
 import type { Command } from '../engine/incident/commands.js';
 import { MINUTE } from '../plan/duration.js';
@@ -18,19 +18,6 @@ const T0 = Date.parse('2026-03-02T09:00:00+08:00');
 const report: Extract<Command, { do: 'report' }> = { do: 'report', venue: 'residence', headcount: 8, units: ['town-tanggou'], matter: 'm', category: 'claim', behaviors: [] };
 const actor = { userId: 'u1', username: 'petition-bureau.staff', role: 'petition-bureau/staff', onBehalf: false };
 
-/** Counts the scheduler's queries for the next due time. */
-class NextDueQueries implements KyselyPlugin {
-  private readonly compiler = new SqliteQueryCompiler();
-  count = 0;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.compiler.compileQuery(args.node, args.queryId).sql.startsWith('select min("due")')) this.count++;
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}
-
 for (const dialect of DIALECTS) {
   describe(`the timer scheduler on ${dialect}`, { timeout: 60_000 }, () => {
     let t: TestApp;
@@ -42,8 +29,10 @@ for (const dialect of DIALECTS) {
 
     it('plans the timers its processors write without a query per commit, and looks again after a commit it was not told of', async () => {
       t = await testApp(dialect, T0);
-      const queries = new NextDueQueries();
-      scheduler = new Scheduler({ ...t.store, db: t.store.db.withPlugin(queries) }, [t.processor, t.cases, t.risks], () => t.clock.now);
+      const log = new StatementLog();
+      /** The scheduler's queries for the next due time. */
+      const queries = { get count() { return log.count('select min("due")'); } };
+      scheduler = new Scheduler({ ...t.store, db: t.store.db.withPlugin(log) }, [t.processor, t.cases, t.risks], () => t.clock.now);
       await scheduler.start();
       // At start it looks once: nothing is pending.
       await vi.waitFor(() => expect(queries.count).toBe(1));

@@ -1,6 +1,6 @@
-import { SqliteQueryCompiler, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.js';
+import { StatementLog } from '../../test/support/statements.js';
 import { testApp, type TestApp } from '../../test/support/server.js';
 import type { Command } from '../engine/incident/commands.js';
 import { MINUTE } from '../plan/duration.js';
@@ -22,23 +22,6 @@ const MAX_SLICES = Math.ceil(INCIDENTS / 16);
 const report: Extract<Command, { do: 'report' }> = { do: 'report', venue: 'residence', headcount: 8, units: ['town-tanggou', 'town-hengbu'], matter: 'm', category: 'claim', behaviors: [] };
 const actor = { userId: 'u1', username: 'petition-bureau.staff', role: 'petition-bureau/staff', onBehalf: false };
 
-/** Counts the statements that read a table, as the database receives them. */
-class Reads implements KyselyPlugin {
-  private readonly compiler = new SqliteQueryCompiler();
-  readonly statements: string[] = [];
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const { sql } = this.compiler.compileQuery(args.node, args.queryId);
-    if (sql.startsWith('select')) this.statements.push(sql);
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-  of(table: string): number {
-    return this.statements.filter((s) => s.includes(`from "${table}"`)).length;
-  }
-}
-
 for (const dialect of DIALECTS) {
   describe(`catching up due timers with a cold cache on ${dialect}`, { timeout: 120_000 }, () => {
     const apps: TestApp[] = [];
@@ -50,14 +33,14 @@ for (const dialect of DIALECTS) {
     async function fire(cold: boolean) {
       const t = await testApp(dialect, T0);
       apps.push(t);
-      const reads = new Reads();
+      const reads = new StatementLog();
       const store = { ...t.store, db: t.store.db.withPlugin(reads) };
       const processor = new StreamProcessor(store, t.plans, incidentStream(t.cases.definition as CaseStream), () => t.clock.now).withFlushHook(t.notify.notifier.hook);
       const outcomes = await Promise.all(Array.from({ length: INCIDENTS }, (_, i) => processor.submit(null, { ...report, matter: `m ${i}` }, actor)));
       expect(outcomes.every((o) => o.kind === 'accepted')).toBe(true);
       t.clock.now = T0 + 10 * MINUTE;
       if (cold) streamCache(store).clear();
-      reads.statements.length = 0;
+      reads.clear();
       expect(await processor.fireDueTimers()).toBe(INCIDENTS);
       const events = await t.store.db.selectFrom('events').select(['stream', 'version', 'type', 'at']).where('type', '<>', 'incident_reported').orderBy('seq').execute();
       // People are named, not by id: each app's demo organization has its own ids.
@@ -67,7 +50,7 @@ for (const dialect of DIALECTS) {
         .select(['outbox.channel', 'people.name', 'outbox.subject', 'outbox.body'])
         .execute();
       const named = messages.map((m) => `${m.name} ${m.channel} ${m.subject} ${(JSON.parse(m.body) as { kind: string }).kind}`).sort();
-      return { reads: reads.of('incidents'), events, messages: named };
+      return { reads: reads.count('select', 'from "incidents"'), events, messages: named };
     }
 
     it('reads a slice’s streams in one statement and records what a warm cache records', async () => {
