@@ -5,7 +5,7 @@ import { incidentsRepository } from '../store/incidents.repository.js';
 import { orgLookup } from '../store/org.repository.js';
 import { ackLinksRepository } from '../store/ack-links.repository.js';
 import type { AckLinksTable, NewEventRow } from '../store/schema.js';
-import type { KnownStream, StreamFlushHook } from '../server/stream.processor.js';
+import type { FlushHook, KnownStream } from '../store/event.log.js';
 import type { IncidentState } from '../engine/incident/state.js';
 import type { CaseState } from '../engine/case/state.js';
 import { AckLinks, ACK_LINK_TTL_MS } from './ack-links.js';
@@ -52,7 +52,7 @@ export class Notifier {
   }
 
   /** The flush hook for `StreamProcessor.withFlushHook`, of every stream kind. */
-  readonly hook: StreamFlushHook = async (trx, rows, known) => {
+  readonly hook: FlushHook = async (trx, rows, known) => {
     const messages = await this.messagesFor(trx, rows, known);
     if (messages.length && (await enqueue(trx, messages, this.clock()))) this.enqueued = true;
   };

@@ -3,7 +3,7 @@ import type { Plan } from '../plan/plan.js';
 import type { Decider, PendingTimer } from '../engine/kernel/decider.js';
 import { randomIds, type IdKind } from '../engine/ids.js';
 import type { Store, Trx } from '../store/db.js';
-import { LogWriter, type Actor, type FlushHook, type StreamEvent } from '../store/event.log.js';
+import { LogWriter, type Actor, type FlushHook, type KnownStream, type StreamEvent } from '../store/event.log.js';
 import type { StreamKind } from '../store/schema.js';
 import { timersRepository } from '../store/timers.repository.js';
 import { commandKeysRepository } from '../store/command-keys.repository.js';
@@ -94,15 +94,6 @@ export interface CommitWatcher {
   abandoned(seq: number): void;
 }
 
-/** A stream of the flushing transaction as it stands (saved, not yet committed), if the transaction holds it. */
-export type KnownStream = (kind: string, id: string) => { state: unknown; plan: Plan } | undefined;
-
-/**
- * What a transaction's appended events also cause, in that transaction (the notifications'
- * outbox); `known` gives the streams the transaction holds, so the hook need not read back
- * what was just saved.
- */
-export type StreamFlushHook = (trx: Trx, rows: Parameters<FlushHook>[1], known: KnownStream) => Promise<void>;
 
 /**
  * The streams one transaction works on, of any kind: loads each once (later commands of the
@@ -274,7 +265,7 @@ export class StreamProcessor<D extends AnyDefinition> {
   private queue: Job<D>[] = [];
   private running = false;
   private readonly newId: (kind: IdKind) => string;
-  private onFlush: StreamFlushHook | null = null;
+  private onFlush: FlushHook | null = null;
   private readonly cache: StreamCache;
   /** Streams the next timer slice claims, adapted to how long the last slices took. */
   private timerSlice = 64;
@@ -317,7 +308,7 @@ export class StreamProcessor<D extends AnyDefinition> {
   }
 
   /** Sets what every transaction's appended events also cause, in that transaction (the notifications' outbox). */
-  withFlushHook(hook: StreamFlushHook | null): this {
+  withFlushHook(hook: FlushHook | null): this {
     this.onFlush = hook;
     return this;
   }

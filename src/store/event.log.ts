@@ -1,4 +1,5 @@
 import { eventHash, GENESIS } from './chain.js';
+import type { Plan } from '../plan/plan.js';
 import type { Store, Trx } from './db.js';
 import type { NewEventRow, StreamKind } from './schema.js';
 
@@ -22,11 +23,16 @@ export interface StreamEvent {
   at: number;
 }
 
+/** A stream the appending transaction holds, as it stands (saved, not yet committed); undefined for any other. */
+export type KnownStream = (kind: string, id: string) => { state: unknown; plan: Plan } | undefined;
+
 /**
  * Runs in the transaction of a flush, after its rows are written: what the events cause in
  * the same transaction (e.g. the notifications' outbox). A failure rolls the events back.
+ * `known`, where the writer has it, gives the streams the transaction holds, so the hook need
+ * not read back what was just saved.
  */
-export type FlushHook = (trx: Trx, rows: readonly NewEventRow[]) => Promise<void>;
+export type FlushHook = (trx: Trx, rows: readonly NewEventRow[], known?: KnownStream) => Promise<void>;
 
 /**
  * Appends events to the hash-chained log inside one transaction. Opening it takes the store's
