@@ -43,8 +43,14 @@ const SCREENS: Screen[] = [
 /** Where the page stands: its widths, and the lowest visible edge of its content against the tab bar (or the screen's bottom). */
 async function measure(page: Page, width: number) {
   return page.evaluate(async (width) => {
-    window.scrollTo(0, document.documentElement.scrollHeight);
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // To the bottom, again until the page stops growing (content that arrives after the screen's
+    // first data, e.g. a list below it, would otherwise leave the last rows under the tab bar).
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    for (let height = -1; height !== document.documentElement.scrollHeight; ) {
+      height = document.documentElement.scrollHeight;
+      window.scrollTo(0, height);
+      await frames();
+    }
     const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''}.${Array.from(el.classList).join('.')} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
     const tabbar = document.querySelector('[data-testid=tabbar]');
     const limit = tabbar ? tabbar.getBoundingClientRect().top : window.innerHeight;

@@ -18,6 +18,9 @@ class LiveStore {
   private readonly eventListeners = new Map<string, Set<(e: IncidentApiEvent) => void>>();
   private readonly riskListeners = new Set<(e: RiskApiEvent) => void>();
   private readonly resetListeners = new Listeners();
+  private readonly resyncListeners = new Listeners();
+  /** The stream failed since it last opened: the next open is a reconnection. */
+  private broken = false;
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
   private source: EventSource | null = null;
   online = false;
@@ -29,8 +32,14 @@ class LiveStore {
     this.started = true;
     const source = new EventSource('/api/events/stream');
     this.source = source;
-    source.onopen = () => this.setOnline(true);
-    source.onerror = () => this.setOnline(false);
+    source.onopen = () => {
+      this.setOnline(true);
+      if (this.broken) this.resync();
+    };
+    source.onerror = () => {
+      this.broken = true;
+      this.setOnline(false);
+    };
     source.onmessage = (msg) => {
       const event = JSON.parse(msg.data as string) as FeedEvent;
       this.lastSeq = event.seq;
@@ -58,10 +67,22 @@ class LiveStore {
     });
   }
 
+  /**
+   * After a reconnection: what was committed while the stream was down may not come through it
+   * (a stream that had seen no event yet resumes from the log's head, not from where it broke),
+   * so the incidents held are fetched again and the views that loaded their own data reload.
+   */
+  private resync(): void {
+    this.broken = false;
+    for (const id of this.incidents.keys()) void this.refresh(id).catch(() => {});
+    this.resyncListeners.notify();
+  }
+
   stop(): void {
     this.source?.close();
     this.source = null;
     this.started = false;
+    this.broken = false;
     this.incidents.clear();
     this.ids = [];
     this.resetListeners.notify();
@@ -137,6 +158,11 @@ class LiveStore {
     return this.resetListeners.subscribe(l);
   }
 
+  /** Calls back after the live stream reconnected: views that loaded data of their own load it again. */
+  onResync(l: Listener): () => void {
+    return this.resyncListeners.subscribe(l);
+  }
+
   /** Calls back on every event of the early-warning register (§6). */
   onRisk(l: (e: RiskApiEvent) => void): () => void {
     this.riskListeners.add(l);
@@ -189,6 +215,7 @@ export function useLiveList<T extends { incident: { id: string } }>(path: string
   useEffect(() => {
     void load();
   }, [load, ids]);
+  useEffect(() => live.onResync(() => void load()), [load]);
   useEffect(() => {
     const offs = (items ?? []).map((x) => live.onEvent(x.incident.id, () => void load()));
     return () => offs.forEach((off) => off());

@@ -17,7 +17,7 @@ import { usePlan } from '../../shared/plan-context';
 import { ActorName } from '../../shared/actor';
 import { SitePlanCard } from '../site/site-plan';
 import { OutboxList, useSendCommand } from '../../shared/outbox-ui';
-import { useOutbox } from '../../shared/outbox';
+import { outbox, useOutbox } from '../../shared/outbox';
 
 /** One incident: what happened (timeline with the clause of each automatic step), who is summoned, and what you may do now. */
 export function IncidentPage() {
@@ -45,10 +45,21 @@ export function IncidentPage() {
 
   useEffect(() => {
     void reload();
-    return live.onEvent(id, (e) => {
+    const offEvent = live.onEvent(id, (e) => {
       setEvents((list) => (list.some((x) => x.seq === e.seq) ? list : [...list, e]));
       void get<Allowed>(`/api/incidents/${id}/allowed`).then(setAllowed);
     });
+    // Events committed while the stream was down, or by a command the phone's queue sent (its
+    // answer may have been lost and the repeat appended nothing), are read again.
+    const offResync = live.onResync(() => void reload());
+    const offSent = outbox.onSent((_item, view) => {
+      if (view.id === id) void reload();
+    });
+    return () => {
+      offEvent();
+      offResync();
+      offSent();
+    };
   }, [id, reload]);
 
   if (missing) return <Empty description={t('incident.notFound')} />;
