@@ -1,3 +1,4 @@
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DIALECTS } from '../../test/support/databases.js';
 import { StatementLog } from '../../test/support/statements.js';
@@ -56,6 +57,30 @@ for (const dialect of DIALECTS) {
       await other.submit(reported.state.id, { do: 'note', text: 'from elsewhere' }, actor);
       await vi.waitFor(() => expect(queries.count).toBe(2));
       expect(scheduler.nextWake).toBe(T0 + 6 * MINUTE);
+    });
+
+    it('leaves no wake-up behind when stopped while it was planning', async () => {
+      t = await testApp(dialect, T0);
+      await t.processor.submit(null, report, actor);
+      // Holds every query's answer until released: the planning query is on its way when stopping.
+      let release: () => void = () => {};
+      const gate = new Promise<void>((r) => (release = r));
+      let held = false;
+      const hold: KyselyPlugin = {
+        transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => args.node,
+        async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+          held = true;
+          await gate;
+          return args.result;
+        },
+      };
+      const s = new Scheduler({ ...t.store, db: t.store.db.withPlugin(hold) }, [t.processor, t.cases, t.risks], () => t.clock.now);
+      await s.start();
+      await vi.waitFor(() => expect(held).toBe(true));
+      const stopped = s.stop();
+      release();
+      await stopped;
+      expect(s.nextWake).toBeNull();
     });
   });
 }

@@ -73,6 +73,9 @@ export class Scheduler {
     if (this.timer) clearTimeout(this.timer);
     await this.unlisten?.();
     await this.busy;
+    // A planning query that was on its way when stopping must not leave a wake-up behind (it
+    // would keep the process alive until then).
+    this.clear();
   }
 
   /** Looks at the next due time again (after any change). */
@@ -125,6 +128,7 @@ export class Scheduler {
   }
 
   private wake(due: number): void {
+    if (this.stopped) return;
     this.clear();
     this.wakeAt = due;
     const delay = Math.min(Math.max(0, due - this.clock()), MAX_DELAY);
