@@ -25,6 +25,8 @@ class LiveStore {
   private source: EventSource | null = null;
   online = false;
   lastSeq = 0;
+  /** How many times the stream reconnected: a view that was not listening then can tell it missed one. */
+  resyncs = 0;
   started = false;
 
   start(): void {
@@ -74,6 +76,7 @@ class LiveStore {
    */
   private resync(): void {
     this.broken = false;
+    this.resyncs++;
     for (const id of this.incidents.keys()) void this.refresh(id).catch(() => {});
     this.resyncListeners.notify();
   }

@@ -2,6 +2,7 @@ import { useSyncExternalStore } from 'react';
 import { get } from '../../shared/http';
 import { KeyedListeners, Listeners, type Listener } from '../../shared/listeners';
 import { live } from '../../shared/live';
+import { replaceCards } from './cards';
 import type { BoardCard, BoardPage } from '../../../../src/api';
 
 /** Which ended incidents the board asks for: those ended within the plan's minutes, or every one ("show cleared"). */
@@ -21,13 +22,16 @@ export interface BoardLoad {
  * own listeners, so an event re-renders one card; incidents the live stream announces join the list.
  */
 class BoardStore {
-  private readonly cards = new Map<string, BoardCard>();
+  private cards = new Map<string, BoardCard>();
   private readonly byId = new KeyedListeners();
   private readonly listListeners = new Listeners();
   private readonly loadListeners = new Listeners();
   private ids: string[] = [];
   /** Which load is current: a reset or a new load makes earlier pages still on their way stale. */
   private run = 0;
+  /** What the latest load asked for, and how many reconnections the live stream had made by then. */
+  private asked: Ended | null = null;
+  private synced = 0;
   load: BoardLoad = { loaded: null, loading: false, failed: null };
 
   constructor() {
@@ -42,25 +46,65 @@ class BoardStore {
     });
   }
 
-  /** Loads every page of the board, unless what is loaded already covers `ended`. */
+  /** Loads every page of the board, unless what is loaded already covers `ended` (or a load failed: this is the retry). */
   async ensure(ended: Ended): Promise<void> {
-    const { loaded, loading } = this.load;
-    if (loading || loaded === 'all' || loaded === ended) return;
+    const { loaded, loading, failed } = this.load;
+    if (loading || (!failed && (loaded === 'all' || loaded === ended))) return;
+    await this.fetch(ended, false);
+  }
+
+  /**
+   * Loads every page again, as `ensure` did: after a reconnection, what changed while the stream
+   * was down (an incident reported, one cleared) may never come through it. The cards held stay
+   * on screen, with no loading notice, until the last page came; then the new set takes their place
+   * at once. A later load or reload makes this one's pages stale, so an older answer never wins.
+   */
+  async reload(): Promise<void> {
+    const ended = this.load.loaded ?? this.asked;
+    if (ended) await this.fetch(ended, true);
+  }
+
+  /**
+   * The board is on screen: it reloads after each reconnection of the live stream, and at once if
+   * one came while it was not (the store outlives the page). Returns the way to stop.
+   */
+  follow(): () => void {
+    if (this.asked && this.synced !== live.resyncs) void this.reload();
+    return live.onResync(() => void this.reload());
+  }
+
+  /**
+   * Every page of `ended`, newest first. A first load shows each page as it comes (how many came
+   * is the loading notice's count); a `quiet` one shows nothing until it has them all. Either way
+   * the complete set then replaces what is held, so incidents no longer on the board leave it.
+   */
+  private async fetch(ended: Ended, quiet: boolean): Promise<void> {
     const run = ++this.run;
-    this.setLoad({ ...this.load, loading: true, failed: null });
+    this.asked = ended;
+    this.synced = live.resyncs;
+    if (!quiet) this.setLoad({ ...this.load, loading: true, failed: null });
+    const loaded = new Map<string, BoardCard>();
     try {
       let after: string | null = null;
       do {
         const query = new URLSearchParams({ ...(ended === 'all' ? { ended } : {}), ...(after ? { after } : {}) }).toString();
         const page: BoardPage = await get<BoardPage>(query ? `/api/board?${query}` : '/api/board');
         if (run !== this.run) return;
-        for (const card of page.cards) {
-          this.cards.set(card.id, card);
-          this.notify(card.id);
+        for (const card of page.cards) loaded.set(card.id, card);
+        if (!quiet) {
+          for (const card of page.cards) {
+            this.cards.set(card.id, card);
+            this.notify(card.id);
+          }
+          this.reindex();
         }
-        this.reindex();
         after = page.next;
       } while (after !== null);
+      // All in one synchronous pass, so React renders the swap once.
+      const next = replaceCards(this.cards, loaded);
+      this.cards = next.cards;
+      for (const id of next.changed) this.notify(id);
+      if (next.changed.length) this.reindex();
       this.setLoad({ loaded: ended, loading: false, failed: null });
     } catch (err) {
       if (run === this.run) this.setLoad({ ...this.load, loading: false, failed: (err as Error).message });
@@ -110,6 +154,9 @@ class BoardStore {
   }
 
   private setLoad(load: BoardLoad): void {
+    // Unchanged (a reload that found what was loaded): nothing for the board to render.
+    const was = this.load;
+    if (was.loaded === load.loaded && was.loading === load.loading && was.failed === load.failed) return;
     this.load = load;
     this.loadListeners.notify();
   }

@@ -32,6 +32,8 @@ export function BoardPage() {
   useEffect(() => {
     void board.ensure(showCleared ? 'all' : 'recent');
   }, [showCleared, load.loaded]);
+  // And again, quietly, after the live stream reconnected: what happened while it was down may never come through it.
+  useEffect(() => board.follow(), []);
   const [wall, setWall] = useState(false);
   const [, setTick] = useState(0);
 
