@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, storeForEachTest } from '../../test/support/databases.js';
+import { StatementLog } from '../../test/support/statements.js';
 import { DEFAULT_PLAN_FILE, loadPlanText } from '../plan/plan.loader.js';
-import type { Store } from '../store/db.js';
+import type { Db, Store } from '../store/db.js';
 import { orgRepository } from '../store/org.repository.js';
 import { plansRepository } from '../store/plans.repository.js';
 import { PlanRegistry } from './plan.registry.js';
@@ -47,6 +48,28 @@ for (const dialect of DIALECTS) {
       await restarted.recheck();
       expect((await restarted.current()).digest).toBe(first.digest);
       expect(await plansRepository.compiled(store.db, version.id, org.rev)).toBe(first.digest);
+    });
+  
+    it('asked for every new incident, it reads the texts only when another version or revision became current', async () => {
+      const registry = new PlanRegistry(store);
+      const first = await registry.bootstrap(DEFAULT_PLAN_FILE, null);
+      const log = new StatementLog();
+      const db: Db = store.db.withPlugin(log);
+      for (let i = 0; i < 5; i++) expect((await registry.current(db)).digest).toBe(first.digest);
+      expect(log.count('select', 'plan_versions')).toBe(5);
+      expect(log.count('select * from "plan_versions"')).toBe(0);
+      expect(log.count('select * from "org_revisions"')).toBe(0);
+
+      // A new organization revision (saved here as another process would) is seen at the next call.
+      const org = (await orgRepository.current(store.db))!;
+      await orgRepository.saveRevision(store.db, org.content, 1, null);
+      log.clear();
+      const changed = await registry.current(db);
+      expect(log.count('select * from "org_revisions"')).toBe(1);
+      expect(changed.org).toEqual(first.org);
+      log.clear();
+      await registry.current(db);
+      expect(log.count('select * from "org_revisions"')).toBe(0);
     });
   });
 }

@@ -22,9 +22,13 @@ export class PlanRegistry {
   /**
    * The plan new incidents run under: the active version with the current organization.
    * Compiled once per pair: later (a restart) it is read from the snapshot it compiled to, not
-   * parsed and validated from its YAML again; `recheck()` does that after start-up.
+   * parsed and validated from its YAML again; `recheck()` does that after start-up. Asked for
+   * every new incident, it reads only which version and revision are current (one small
+   * statement), and their texts only when that pair changed.
    */
   async current(db: Db | Trx = this.store.db): Promise<Plan> {
+    const now = await plansRepository.currentKey(db);
+    if (this.currentCache && this.currentCache.key === `${now.version}:${now.rev}`) return this.currentCache.plan;
     const version = await plansRepository.active(db);
     const org = await orgRepository.current(db);
     if (!version || !org) throw new Error('no active plan: the server was not initialized');

@@ -2,6 +2,20 @@ import type { Db, Trx } from './db.js';
 
 /** Queries over plan versions (uploaded files) and snapshots (what incidents ran under). */
 export const plansRepository = {
+  /**
+   * Which plan is current, without the texts: the active version's id and the organization's
+   * latest revision, in one small statement (the texts are read only when the pair changed).
+   */
+  async currentKey(db: Db | Trx): Promise<{ version: string | null; rev: number | null }> {
+    const row = await db
+      .selectNoFrom((eb) => [
+        eb.selectFrom('plan_versions').select('id').where('active', '=', 1).limit(1).as('version'),
+        eb.selectFrom('org_revisions').select((e) => e.fn.max('rev').as('rev')).as('rev'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { version: row.version ?? null, rev: row.rev === null || row.rev === undefined ? null : Number(row.rev) };
+  },
+
   async active(db: Db | Trx) {
     return db.selectFrom('plan_versions').selectAll().where('active', '=', 1).executeTakeFirst();
   },
