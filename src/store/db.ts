@@ -65,9 +65,11 @@ export async function openStore(url: string = DEFAULT_SQLITE_URL): Promise<Store
 function openSqlite(url: string): Store {
   const path = url.replace(/^sqlite:(\/\/)?/, '');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  // On its own thread (COMMIT's fsync off the event loop); YINGJI_SQLITE_THREAD=off keeps it on
-  // the event loop, to compare the two in a benchmark.
-  const dialect = process.env.YINGJI_SQLITE_THREAD === 'off' ? new SqliteDialect({ database: onEventLoop(path) }) : new SqliteThreadDialect(path);
+  // On its own threads (COMMIT's fsync off the event loop, reads beside the writer);
+  // YINGJI_SQLITE_THREAD=off keeps it on the event loop and YINGJI_SQLITE_READER=off sends
+  // reads to the writer, to compare in a benchmark.
+  const dialect =
+    process.env.YINGJI_SQLITE_THREAD === 'off' ? new SqliteDialect({ database: onEventLoop(path) }) : new SqliteThreadDialect(path, process.env.YINGJI_SQLITE_READER !== 'off');
   const db = new Kysely<Database>({ dialect });
   // One process owns a SQLite file, so listeners are in-process.
   const listeners = new Set<(seq: number) => void>();
