@@ -6,7 +6,7 @@
  * a CPU profile of the firing alone is written there, to open in Chrome's DevTools), COLD=1
  * (the streams are read from the database, as after a restart, not from the server's cache).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -30,15 +30,19 @@ for (const notify of [false, true]) {
   profiler?.connect();
   await profiler?.post('Profiler.enable');
   await profiler?.post('Profiler.start');
+  // What the process (its SQLite threads included) wrote to disk while firing.
+  const written = () => Number(/write_bytes: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
+  const writtenBefore = written();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const start = performance.now();
   const fired = await t.processor.fireDueTimers();
   const ms = performance.now() - start;
   delay.disable();
+  const mb = (written() - writtenBefore) / 1e6;
   if (profiler) writeFileSync(join(process.env.PROFILE!, `fire-${dialect}-notify-${notify}.cpuprofile`), JSON.stringify((await profiler.post('Profiler.stop')).profile));
   const events = await t.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const outbox = await t.store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  console.log(`${dialect}${process.env.COLD === '1' ? ' cold' : ''} notify=${notify}: ${fired} streams fired in ${ms.toFixed(0)} ms = ${(ms / fired).toFixed(3)} ms per stream (${(fired / ms * 1000).toFixed(0)}/s); events ${events.n}, outbox ${outbox.n}; event loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
+  console.log(`${dialect}${process.env.COLD === '1' ? ' cold' : ''} notify=${notify}: ${fired} streams fired in ${ms.toFixed(0)} ms = ${(ms / fired).toFixed(3)} ms per stream (${(fired / ms * 1000).toFixed(0)}/s); events ${events.n}, outbox ${outbox.n}; ${mb.toFixed(0)} MB written (${((mb * 1e3) / fired).toFixed(1)} KB per stream); event loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
   await t.close();
 }
