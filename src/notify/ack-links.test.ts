@@ -111,3 +111,13 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('signing many acknowledgement links', () => {
+  it('gives every link its own nonce, across refills of the random pool, each signed and distinct', () => {
+    const links = new AckLinks(KEY, () => T0);
+    const tokens = Array.from({ length: 1_100 }, () => links.sign(claims).token);
+    expect(new Set(tokens).size).toBe(tokens.length);
+    expect(new Set(tokens.map((t) => t.split('.')[0])).size).toBe(tokens.length);
+    for (const t of tokens) expect(t).toMatch(/^[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}$/);
+  });
+});

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '../plan/canonical.js';
 import type { EventRow } from './schema.js';
 
@@ -26,5 +26,6 @@ export function eventHash(prev: string, row: Omit<EventRow, 'hash' | 'prev_hash'
     // Only on commands sent with the phone's time; absent otherwise, so older hashes still verify.
     ...(row.made_at !== null && row.made_at !== undefined && { made_at: Number(row.made_at) }),
   });
-  return createHash('sha256').update(prev).update('\n').update(content).digest('hex');
+  // One-shot: about a third of the time of a Hash object for inputs this small.
+  return hash('sha256', `${prev}\n${content}`, 'hex');
 }

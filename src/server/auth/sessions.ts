@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Db } from '../../store/db.js';
 import { orgRepository } from '../../store/org.repository.js';
 import type { UserRow } from '../../store/schema.js';
@@ -8,7 +8,7 @@ import type { Principal } from './permissions.js';
 export const SESSION_COOKIE = 'yingji_session';
 export const SESSION_TTL = 12 * 3_600_000;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const sha256 = (s: string) => hash('sha256', s, 'hex');
 
 /** Sessions: a random token in an httpOnly cookie; only its hash is stored, with a CSRF token. */
 export const sessions = {
