@@ -268,10 +268,13 @@ export class Dispatcher {
           await outboxRepository.giveUp(trx, row.id, `gave up after ${row.attempts} attempts: the last one was abandoned`);
           continue;
         }
-        const attempt = row.attempts + 1;
-        await outboxRepository.lease(trx, row.id, { attempts: attempt, locked_by: this.workerId, locked_until: now + this.leaseMs, next_attempt_at: now + this.leaseMs });
-        claimed.push({ row, attempt });
+        claimed.push({ row, attempt: row.attempts + 1 });
       }
+      await outboxRepository.lease(
+        trx,
+        claimed.map((c) => c.row.id),
+        { locked_by: this.workerId, locked_until: now + this.leaseMs, next_attempt_at: now + this.leaseMs },
+      );
       if (claimed.length) this.expect(now + this.leaseMs);
       return claimed;
     });
@@ -307,7 +310,7 @@ export class Dispatcher {
         external_id: result.ok ? (result.id ?? null) : null,
       })),
     );
-    for (const { row, attempt, result, at } of outcomes) {
+    const changes = outcomes.map(({ row, attempt, result, at }) => {
       const giveUp = !result.ok && (!result.retryable || attempt >= this.policy.maxAttempts);
       const unlocked = { locked_by: null, locked_until: null };
       const retryAt = result.ok || giveUp ? null : at + Math.max(backoffDelay(this.policy, attempt, this.random), result.retryAfterMs ?? 0);
@@ -320,10 +323,14 @@ export class Dispatcher {
               last_error: result.retryable ? `gave up after ${attempt} attempts: ${result.reason}` : `not retryable: ${result.reason}`,
             }
           : { ...unlocked, next_attempt_at: retryAt, last_error: result.reason };
-      if (await outboxRepository.settle(trx, row.id, { workerId: this.workerId, attempt }, change)) {
+      return { id: row.id, attempt, change, retryAt };
+    });
+    const settled = await outboxRepository.settle(trx, this.workerId, changes);
+    for (const { id, attempt, retryAt } of changes) {
+      if (settled.has(id)) {
         if (retryAt !== null) this.expect(retryAt);
       } else {
-        this.opts.log?.warn({ message: row.id, attempt }, 'notification dispatcher: the claim ran out before the outcome was recorded');
+        this.opts.log?.warn({ message: id, attempt }, 'notification dispatcher: the claim ran out before the outcome was recorded');
       }
     }
   }

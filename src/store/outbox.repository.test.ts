@@ -75,12 +75,14 @@ for (const dialect of DIALECTS) {
 
     it('a lease hides a message until it runs out; the outcome is settled only by the holder of that attempt', async () => {
       await outboxRepository.insert(store.db, [message('m1')]);
-      await store.db.transaction().execute((trx) => outboxRepository.lease(trx, 'm1', { attempts: 1, locked_by: 'w1', locked_until: NOW + 60_000, next_attempt_at: NOW + 60_000 }));
+      await store.db.transaction().execute((trx) => outboxRepository.lease(trx, ['m1'], { locked_by: 'w1', locked_until: NOW + 60_000, next_attempt_at: NOW + 60_000 }));
       expect(await due(NOW + 59_999)).toEqual([]);
       expect(await due(NOW + 60_000)).toEqual(['m1']);
 
       const settle = (workerId: string, attempt: number) =>
-        store.db.transaction().execute((trx) => outboxRepository.settle(trx, 'm1', { workerId, attempt }, { status: 'sent', sent_at: NOW + 5, locked_by: null, locked_until: null }));
+        store.db
+          .transaction()
+          .execute(async (trx) => (await outboxRepository.settle(trx, workerId, [{ id: 'm1', attempt, change: { status: 'sent', sent_at: NOW + 5, locked_by: null, locked_until: null } }])).has('m1'));
       // Another dispatcher, or this one for an attempt it no longer holds, records nothing.
       expect(await settle('w2', 1)).toBe(false);
       expect(await settle('w1', 2)).toBe(false);
@@ -90,6 +92,28 @@ for (const dialect of DIALECTS) {
       // Settled once: not pending any more, so a late repeat changes nothing.
       expect(await settle('w1', 1)).toBe(false);
       expect(await due(NOW + 120_000)).toEqual([]);
+    });
+
+    it('settles many outcomes at once, each with its own values, only where the claim is still the holder’s', async () => {
+      await outboxRepository.insert(store.db, ['a', 'b', 'c', 'd', 'e'].map((id) => message(id)));
+      await store.db.transaction().execute((trx) => outboxRepository.lease(trx, ['a', 'b', 'c', 'd', 'e'], { locked_by: 'w1', locked_until: NOW + 60_000, next_attempt_at: NOW + 60_000 }));
+      const unlocked = { locked_by: null, locked_until: null };
+      const settled = await store.db.transaction().execute((trx) =>
+        outboxRepository.settle(trx, 'w1', [
+          { id: 'a', attempt: 1, change: { ...unlocked, status: 'sent', sent_at: NOW + 1, last_error: null } },
+          { id: 'b', attempt: 1, change: { ...unlocked, status: 'sent', sent_at: NOW + 2, last_error: null } },
+          { id: 'c', attempt: 1, change: { ...unlocked, next_attempt_at: NOW + 30_000, last_error: 'busy' } },
+          { id: 'd', attempt: 1, change: { ...unlocked, status: 'dead', last_error: 'not retryable: no such address' } },
+          // An attempt this dispatcher no longer holds: nothing recorded.
+          { id: 'e', attempt: 2, change: { ...unlocked, status: 'sent', sent_at: NOW + 3, last_error: null } },
+        ]),
+      );
+      expect([...settled].sort()).toEqual(['a', 'b', 'c', 'd']);
+      expect(await outboxRepository.get(store.db, 'a')).toMatchObject({ status: 'sent', attempts: 1, sent_at: NOW + 1, locked_by: null });
+      expect(await outboxRepository.get(store.db, 'b')).toMatchObject({ status: 'sent', attempts: 1, sent_at: NOW + 2, locked_by: null });
+      expect(await outboxRepository.get(store.db, 'c')).toMatchObject({ status: 'pending', attempts: 1, next_attempt_at: NOW + 30_000, last_error: 'busy', locked_by: null });
+      expect(await outboxRepository.get(store.db, 'd')).toMatchObject({ status: 'dead', last_error: 'not retryable: no such address', locked_by: null });
+      expect(await outboxRepository.get(store.db, 'e')).toMatchObject({ status: 'pending', attempts: 1, locked_by: 'w1', sent_at: null });
     });
 
     it('an administrator retries only a dead message: pending again, due now, attempts from zero', async () => {

@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
 import type { Db, Dialect, Trx } from './db.js';
 import type { DeliveryAttemptRow, DeliveryAttemptsTable, OutboxRow, OutboxTable } from './schema.js';
 
@@ -98,9 +98,18 @@ export const outboxRepository = {
     return q.execute();
   },
 
-  /** Leases a message to a dispatcher for its next attempt: due again when the lease runs out. */
-  async lease(trx: Trx, id: string, claim: { attempts: number; locked_by: string; locked_until: number; next_attempt_at: number }): Promise<void> {
-    await trx.updateTable('outbox').set(claim).where('id', '=', id).execute();
+  /**
+   * Leases messages to a dispatcher for their next attempt, each attempt counted: due again
+   * when the lease runs out. One statement for a whole claim (chunked within parameter limits).
+   */
+  async lease(trx: Trx, ids: readonly string[], claim: { locked_by: string; locked_until: number; next_attempt_at: number }): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      await trx
+        .updateTable('outbox')
+        .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+    }
   },
 
   /** Gives a message up: it goes to the dead-letter list, unlocked. */
@@ -114,18 +123,51 @@ export const outboxRepository = {
   },
 
   /**
-   * Records the outcome of an attempt on a pending message, only while the claim is still
-   * this dispatcher's (not taken over after the lease ran out). False when it no longer was.
+   * Records the outcomes of attempts on pending messages, each only while its claim is still
+   * this dispatcher's (not taken over after the lease ran out); returns the ids recorded.
+   * Outcomes that change the same columns share one statement, a value that differs per
+   * message chosen by id (a pass settles dozens of messages: not one statement each).
    */
-  async settle(trx: Trx, id: string, claim: { workerId: string; attempt: number }, change: Updateable<OutboxTable>): Promise<boolean> {
-    const result = await trx
-      .updateTable('outbox')
-      .set(change)
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .where('locked_by', '=', claim.workerId)
-      .where('attempts', '=', claim.attempt)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+  async settle(trx: Trx, workerId: string, outcomes: readonly { id: string; attempt: number; change: Updateable<OutboxTable> }[]): Promise<Set<string>> {
+    const groups = new Map<string, (typeof outcomes)[number][]>();
+    for (const o of outcomes) {
+      const columns = Object.keys(o.change).sort().join(',');
+      let group = groups.get(columns);
+      if (!group) groups.set(columns, (group = []));
+      group.push(o);
+    }
+    const settled = new Set<string>();
+    for (const [columns, group] of groups) {
+      for (let i = 0; i < group.length; i += 100) {
+        const chunk = group.slice(i, i + 100);
+        const set: Record<string, unknown> = {};
+        for (const column of columns.split(',')) set[column] = valueById(chunk, column as keyof OutboxTable);
+        const rows = await trx
+          .updateTable('outbox')
+          .set(set as Updateable<OutboxTable>)
+          .where('status', '=', 'pending')
+          .where('locked_by', '=', workerId)
+          .where((eb) => eb.or(chunk.map((o) => eb.and([eb('id', '=', o.id), eb('attempts', '=', o.attempt)]))))
+          .returning('id')
+          .execute();
+        for (const r of rows) settled.add(r.id);
+      }
+    }
+    return settled;
   },
 };
+
+/**
+ * A column's new value for several messages: the value itself when they share it, otherwise
+ * `CASE id WHEN … THEN … END`. Numbers are cast, as PostgreSQL types an untyped parameter in a
+ * CASE as text.
+ */
+function valueById(outcomes: readonly { id: string; change: Updateable<OutboxTable> }[], column: keyof OutboxTable): unknown {
+  const values = outcomes.map((o) => o.change[column]);
+  if (values.every((v) => v === values[0])) return values[0];
+  const typed = (v: unknown): RawBuilder<unknown> => (typeof v === 'number' ? sql`cast(${v} as bigint)` : sql`${v ?? null}`);
+  return sql`case ${sql.ref('id')} ${sql.join(
+    outcomes.map((o, i) => sql`when ${o.id} then ${typed(values[i])}`),
+    sql` `,
+  )} end`;
+}
