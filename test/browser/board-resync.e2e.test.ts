@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { freshDatabase } from '../support/databases.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../support/process.js';
-import { HAS_CHROMIUM, launch, shot, signedIn, WALL } from './browser.js';
+import { HAS_CHROMIUM, launch, shot, signedIn, WAIT, WALL } from './browser.js';
 
 /*
  * The board on a wall loses its connection for a while: what happened meanwhile (an incident
@@ -80,7 +80,7 @@ describe.runIf(HAS_CHROMIUM)('the board after a reconnection', { timeout: 180_00
     const { context, page } = await signedIn(browser, network.url, 'working-group.leader', WALL);
     for (const id of held) await page.getByTestId(`incident-${id}`).waitFor();
     const cards = () => page.locator('[data-testid^="incident-"]').count();
-    await expect.poll(cards).toBe(3);
+    await expect.poll(cards, { timeout: WAIT }).toBe(3);
 
     // From here on the page must not start again, nor the board drop its cards or show its loading notice.
     await page.evaluate(() => {
@@ -117,8 +117,8 @@ describe.runIf(HAS_CHROMIUM)('the board after a reconnection', { timeout: 180_00
     await page.getByTestId(`incident-${cleared}`).getByTestId('board-cleared').waitFor();
     await page.getByTestId(`incident-${recount}`).getByTestId('headcount').filter({ hasText: '40' }).waitFor();
     // Two of those it held still open, one marked cleared, and the new one: three open.
-    await expect.poll(cards).toBe(4);
-    await expect.poll(() => page.getByTestId('board-total-active').locator('.board-total-value').textContent()).toBe('3');
+    await expect.poll(cards, { timeout: WAIT }).toBe(4);
+    await expect.poll(() => page.getByTestId('board-total-active').locator('.board-total-value').textContent(), { timeout: WAIT }).toBe('3');
 
     // The same page, the same card elements for the incidents it held, and no blank board in between.
     expect(await page.evaluate(() => (window as unknown as { __sameBoard?: boolean }).__sameBoard)).toBe(true);

@@ -7,6 +7,13 @@ export const CHROMIUM = process.env.YINGJI_CHROMIUM ?? '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 if (!HAS_CHROMIUM) console.warn(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-wqy-zenhei)`);
 
+/**
+ * How long a browser test waits for something to show: a condition, never a deadline a loaded
+ * machine could miss (a CI runner at load 12 takes seconds where a laptop takes milliseconds).
+ * Pages wait this long (signedIn), and so must every `expect.poll`: Vitest's default is 1 s.
+ */
+export const WAIT = 30_000;
+
 export const ARTIFACTS = new URL('../../artifacts/', import.meta.url).pathname;
 
 export async function launch(): Promise<Browser> {
@@ -24,7 +31,7 @@ export const WALL = { viewport: { width: 1920, height: 1080 } };
 export async function signedIn(browser: Browser, base: string, username: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: base, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
   const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(WAIT);
   page.on('pageerror', (err) => {
     throw new Error(`page error for ${username}: ${err.message}`);
   });

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/databases.js';
 import { fastPlan, HttpClient, sleep, startServerProcess, type ServerProcess } from '../support/process.js';
-import { HAS_CHROMIUM, launch, signedIn } from './browser.js';
+import { HAS_CHROMIUM, launch, signedIn, WAIT } from './browser.js';
 
 /*
  * The web UI and the API docs under the server's Content-Security-Policy: every page loads,
@@ -73,7 +73,7 @@ describe.runIf(HAS_CHROMIUM)('the web UI under the Content-Security-Policy', { t
     // The check sees a violation when there is one: an inline script is refused.
     await page.addScriptTag({ content: 'window.__inlineRan = true' }).catch(() => undefined);
     expect(await page.evaluate(() => (window as unknown as { __inlineRan?: boolean }).__inlineRan ?? false)).toBe(false);
-    await expect.poll(() => violations.some((v) => v.directive.startsWith('script-src'))).toBe(true);
+    await expect.poll(() => violations.some((v) => v.directive.startsWith('script-src')), { timeout: WAIT }).toBe(true);
     violations.length = 0;
     await context.close();
 

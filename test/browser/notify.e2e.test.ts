@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { HttpReceiver } from '../../src/notify/test-support/receivers.js';
 import { freshDatabase } from '../support/databases.js';
 import { PASSWORD, startServerProcess, type ServerProcess } from '../support/process.js';
-import { HAS_CHROMIUM, launch, PHONE, shot, signedIn } from './browser.js';
+import { HAS_CHROMIUM, launch, PHONE, shot, signedIn, WAIT } from './browser.js';
 
 /*
  * Notifications through the real server: a summons reaches the principal's inbox with a link
@@ -123,7 +123,7 @@ describe.runIf(HAS_CHROMIUM)('notifications in the browser', { timeout: 60_000 }
     receiver.reply = () => ({ status: 200, body: { ok: true } });
     await list.getByRole('button', { name: '重新发送' }).first().click();
     await page.getByTestId('dead-letters-empty').waitFor();
-    await expect.poll(() => receiver.accepted.size, { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => receiver.accepted.size, { timeout: WAIT }).toBe(1);
     await page.goto(`/incidents/${incident}`);
     await page.getByTestId('deliveries').getByTestId('delivery-webhook-sent').waitFor();
 

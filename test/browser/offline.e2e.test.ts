@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { freshDatabase } from '../support/databases.js';
 import { HttpClient, startServerProcess, type ServerProcess } from '../support/process.js';
-import { HAS_CHROMIUM, launch, PHONE, shot, signedIn } from './browser.js';
+import { HAS_CHROMIUM, launch, PHONE, shot, signedIn, WAIT } from './browser.js';
 
 /*
  * A phone in a dead zone (issue 14 §3): with the network switched off, staff report an
@@ -57,18 +57,18 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 240_000 
     await page.getByTestId('matter').fill('村民反映土地流转费未兑现');
     await page.getByTestId('report-submit').click();
     await page.waitForURL(/\/pending\//);
-    await expect.poll(() => page.getByTestId('pending-status').textContent()).toBe('待发送');
+    await expect.poll(() => page.getByTestId('pending-status').textContent(), { timeout: WAIT }).toBe('待发送');
     await page.getByTestId('headcount-input').fill('35');
     await page.getByTestId('headcount-submit').click();
     await page.getByTestId('note-input').fill('人群情绪平稳,正在劝导');
     await page.getByTestId('note-submit').click();
-    await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('待发送 3');
+    await expect.poll(() => page.getByTestId('outbox-count').textContent(), { timeout: WAIT }).toBe('待发送 3');
     // The board shows the incident reported offline, waiting.
     await page.getByTestId('tabbar').getByText('态势').click();
-    await expect.poll(() => page.getByTestId('pending-report').textContent()).toContain('待发送');
+    await expect.poll(() => page.getByTestId('pending-report').textContent(), { timeout: WAIT }).toContain('待发送');
     await page.getByTestId('pending-report').click();
     await page.waitForURL(/\/pending\//);
-    await expect.poll(() => page.getByTestId('pending-queue').getByTestId('outbox-waiting').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('pending-queue').getByTestId('outbox-waiting').count(), { timeout: WAIT }).toBe(2);
     await page.locator('.ant-message-notice').first().waitFor({ state: 'detached' });
     await shot(page, 'offline-waiting-phone');
     // Nothing sticks out sideways on the phone.
@@ -131,7 +131,7 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 240_000 
     await controlled(page);
     await context.setOffline(true);
     await card.getByTestId('my-arrive').click();
-    await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('待发送 1');
+    await expect.poll(() => page.getByTestId('outbox-count').textContent(), { timeout: WAIT }).toBe('待发送 1');
     await card.getByTestId('my-queued').waitFor();
     // Waiting counts as done on the card: no second check-in to tap.
     expect(await card.getByTestId('my-arrive').count()).toBe(0);
@@ -142,7 +142,7 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 240_000 
     // user (as the phone last knew them), and the check-in still waits on the phone.
     await page.reload();
     await page.getByTestId('user-menu').waitFor();
-    await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('待发送 1');
+    await expect.poll(() => page.getByTestId('outbox-count').textContent(), { timeout: WAIT }).toBe('待发送 1');
     expect(await page.getByTestId('login-submit').count()).toBe(0);
     expect(await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -160,7 +160,7 @@ describe.runIf(HAS_CHROMIUM)('a phone without a connection', { timeout: 240_000 
     await context.setOffline(false);
     await page.getByTestId('user-menu').waitFor();
     await page.getByTestId('outbox-count').waitFor({ state: 'detached' });
-    await expect.poll(async () => (await api.get<any>(`/api/incidents/${summoned}`)).summons[0].arrived_at).not.toBeNull();
+    await expect.poll(async () => (await api.get<any>(`/api/incidents/${summoned}`)).summons[0].arrived_at, { timeout: WAIT }).not.toBeNull();
     const arrival = (await api.get<any[]>(`/api/incidents/${summoned}/events`)).filter((e) => e.type === 'arrival_recorded');
     expect(arrival).toHaveLength(1);
     expect(arrival[0]).toMatchObject({ role: 'town-tanggou/principal', made_at: expect.any(String) });

@@ -2,7 +2,7 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../support/databases.js';
 import { PASSWORD, startServerProcess, type ServerProcess } from '../support/process.js';
-import { HAS_CHROMIUM, launch, PHONE, shot } from './browser.js';
+import { HAS_CHROMIUM, launch, PHONE, shot, WAIT } from './browser.js';
 
 /*
  * The sign-in form comes from the small first chunk: it shows, and can be filled in, while the
@@ -27,7 +27,7 @@ describe.runIf(HAS_CHROMIUM)('signing in', { timeout: 120_000 }, () => {
   async function phone(): Promise<Page> {
     const context = await browser.newContext({ baseURL: server.url, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...PHONE });
     const page = await context.newPage();
-    page.setDefaultTimeout(30_000);
+    page.setDefaultTimeout(WAIT);
     page.on('pageerror', (err) => {
       throw err;
     });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { freshDatabase } from '../support/databases.js';
 import { startServerProcess, type ServerProcess } from '../support/process.js';
-import { HAS_CHROMIUM, launch, PHONE, shot, signedIn, WALL } from './browser.js';
+import { HAS_CHROMIUM, launch, PHONE, shot, signedIn, WAIT, WALL } from './browser.js';
 
 /*
  * Venues' site plans in real browsers: an administrator uploads the plan of the residence,
@@ -80,7 +80,7 @@ describe.runIf(HAS_CHROMIUM)('site plans in the browser', { timeout: 90_000 }, (
     await admin.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await thumb.elementHandle());
     expect(await cell.textContent()).toContain('800×500');
     // The upload made a new revision of the organization, and the screen says so without a reload.
-    await expect.poll(revision).toBe(before + 1);
+    await expect.poll(revision, { timeout: WAIT }).toBe(before + 1);
     await shot(admin, 'site-plan-org');
   });
 

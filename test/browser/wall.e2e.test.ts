@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_PLAN_FILE } from '../../src/plan/plan.loader.js';
 import { freshDatabase } from '../support/databases.js';
 import { HttpClient, sleep, startServerProcess, type ServerProcess } from '../support/process.js';
-import { HAS_CHROMIUM, launch, shot, signedIn } from './browser.js';
+import { HAS_CHROMIUM, launch, shot, signedIn, WAIT } from './browser.js';
 import { seedCounty, type Seeded } from './seed.js';
 
 /*
@@ -115,7 +115,7 @@ describe.runIf(HAS_CHROMIUM)('the board on a wall', { timeout: 180_000 }, () => 
           await page.getByTestId(`board-total-${key}`).locator('.board-total-value').filter({ hasText: new RegExp(`^${value}$`) }).waitFor();
         }
         // Six cards (five open, one cleared), all on screen at once, filling it.
-        await expect.poll(() => onScreen(page)).toMatchObject({ cards: 6, scrolls: false, inside: true, fills: true });
+        await expect.poll(() => onScreen(page), { timeout: WAIT }).toMatchObject({ cards: 6, scrolls: false, inside: true, fills: true });
         // The cleared incident is marked; the summons it stood down is grey 已解除, with no countdown.
         const cleared = page.getByTestId(`incident-${seeded.cleared}`);
         expect(await cleared.getAttribute('class')).toContain('ended');
@@ -123,7 +123,7 @@ describe.runIf(HAS_CHROMIUM)('the board on a wall', { timeout: 180_000 }, () => 
         expect(await cleared.getByTestId('board-nearest').count()).toBe(0);
         // A missed county department stands out; the nearest running deadline counts down in large type.
         expect(await page.getByTestId(`incident-${seeded.guided}`).getByTestId('status-dept-natural-resources/principal').textContent()).toBe(texts[lang].missed);
-        await expect.poll(() => page.getByTestId(`incident-${seeded.activated}`).getByTestId('board-nearest').locator('.countdown').textContent()).toMatch(/^\d+:\d\d$/);
+        await expect.poll(() => page.getByTestId(`incident-${seeded.activated}`).getByTestId('board-nearest').locator('.countdown').textContent(), { timeout: WAIT }).toMatch(/^\d+:\d\d$/);
         sizes[`${width}-${lang}`] = await typeSizes(page);
         await shot(page, `board-wall-${width}-${lang}`);
         await context.close();
@@ -144,7 +144,7 @@ describe.runIf(HAS_CHROMIUM)('the board on a wall', { timeout: 180_000 }, () => 
   it('sizes the grid to how many incidents there are, and still fits a laptop', async () => {
     const { page, context } = await signedIn(browser, server.url, 'working-group.leader', { viewport: { width: 1920, height: 1080 } });
     await page.goto('/');
-    await expect.poll(() => onScreen(page)).toMatchObject({ cards: 6, inside: true });
+    await expect.poll(() => onScreen(page), { timeout: WAIT }).toMatchObject({ cards: 6, inside: true });
     const few = (await onScreen(page)).columns;
     const added: string[] = [];
     for (let n = 0; n < 8; n++) {
@@ -152,13 +152,13 @@ describe.runIf(HAS_CHROMIUM)('the board on a wall', { timeout: 180_000 }, () => 
       added.push(r.body.id);
     }
     await page.getByTestId(`incident-${added.at(-1)}`).waitFor();
-    await expect.poll(async () => (await onScreen(page)).cards).toBe(14);
-    await expect.poll(async () => (await onScreen(page)).columns).toBeGreaterThan(few);
+    await expect.poll(async () => (await onScreen(page)).cards, { timeout: WAIT }).toBe(14);
+    await expect.poll(async () => (await onScreen(page)).columns, { timeout: WAIT }).toBeGreaterThan(few);
     await shot(page, 'board-wall-1920-many');
 
     // A laptop: nothing sideways, the same cards.
     await page.setViewportSize({ width: 1366, height: 768 });
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), { timeout: WAIT }).toBe(true);
     expect(await page.locator('[data-testid^="incident-"]').count()).toBe(14);
     await shot(page, 'board-laptop');
     await context.close();

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { get } from './http';
+import { ApiError, get } from './http';
 import { KeyedListeners, Listeners, type Listener } from './listeners';
 import type { FeedEvent, Incident, IncidentApiEvent, RiskApiEvent } from '../../../src/api';
 
@@ -9,7 +9,7 @@ import type { FeedEvent, Incident, IncidentApiEvent, RiskApiEvent } from '../../
  * incident has its own listeners, so an event re-renders only the views of the incident it
  * concerns; the list of ids changes only when an incident appears or changes status.
  */
-class LiveStore {
+export class LiveStore {
   private incidents = new Map<string, Incident>();
   private ids: string[] = [];
   private readonly byId = new KeyedListeners();
@@ -22,6 +22,14 @@ class LiveStore {
   /** The stream failed since it last opened: the next open is a reconnection. */
   private broken = false;
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Per incident, the fetch on its way and the one asked for after it: never two at once, never a pile. */
+  private readonly flights = new Map<string, { current: Promise<void>; next: Promise<void> | null }>();
+  /** Incidents being brought up to date after events (with retries); `again`: an event came during a fetch. */
+  private readonly syncing = new Map<string, { again: boolean }>();
+  /** Incidents whose fetch still failed after every retry: what is on screen may be old; the next reconnection fetches them. */
+  private readonly stale = new Set<string>();
+  /** Goes up when the picture starts over (a reset, a sign-out): answers to requests made before are dropped. */
+  private epoch = 0;
   private source: EventSource | null = null;
   online = false;
   lastSeq = 0;
@@ -58,12 +66,14 @@ class LiveStore {
     // The server's log is behind what this page saw (a restored backup): start over from it.
     source.addEventListener('reset', (msg) => {
       this.lastSeq = (JSON.parse((msg as MessageEvent).data as string) as { head: number }).head;
-      const held = [...this.incidents.keys()];
+      const held = new Set([...this.incidents.keys(), ...this.stale]);
+      this.epoch++;
+      this.syncing.clear(); // a fetch under way asked the log before it went back: fetch again
       this.incidents.clear();
       this.reindex();
       for (const id of held) {
         this.notify(id);
-        void this.refresh(id).catch(() => {}); // gone from the restored log: it stays away
+        this.sync(id); // gone from the restored log (404): it stays away
       }
       this.resetListeners.notify();
     });
@@ -77,7 +87,7 @@ class LiveStore {
   private resync(): void {
     this.broken = false;
     this.resyncs++;
-    for (const id of this.incidents.keys()) void this.refresh(id).catch(() => {});
+    for (const id of new Set([...this.incidents.keys(), ...this.stale])) this.sync(id);
     this.resyncListeners.notify();
   }
 
@@ -86,6 +96,11 @@ class LiveStore {
     this.source = null;
     this.started = false;
     this.broken = false;
+    this.epoch++;
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+    this.syncing.clear();
+    this.stale.clear();
     this.incidents.clear();
     this.ids = [];
     this.resetListeners.notify();
@@ -96,21 +111,92 @@ class LiveStore {
     if (this.pending.has(id)) return;
     this.pending.set(id, setTimeout(() => {
       this.pending.delete(id);
-      void this.refresh(id);
+      this.sync(id);
     }, 40));
   }
 
-  async refresh(id: string): Promise<void> {
-    const incident = await get<Incident>(`/api/incidents/${id}`);
-    const before = this.incidents.get(id);
-    this.incidents.set(id, incident);
-    if (!before || before.incident.status !== incident.incident.status) this.reindex();
-    this.notify(id);
+  /**
+   * Brings an incident up to date after an event or a reconnection. A failed fetch (a flaky
+   * phone network, a proxy's 502, a restarting server) is tried again after growing pauses; one
+   * that still fails leaves the incident stale, for the next reconnection to fetch. An event
+   * during a fetch leads to one more fetch after it.
+   */
+  private sync(id: string): void {
+    const running = this.syncing.get(id);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.syncing.set(id, state);
+    void this.syncLoop(id, state);
   }
 
-  /** Puts an incident answered by a command straight into the store. */
+  private async syncLoop(id: string, state: { again: boolean }): Promise<void> {
+    const epoch = this.epoch;
+    let failures = 0;
+    try {
+      for (;;) {
+        state.again = false;
+        try {
+          await this.refresh(id);
+          this.stale.delete(id);
+          failures = 0;
+          if (!state.again) return;
+        } catch (err) {
+          if (epoch !== this.epoch) return;
+          if (!retryable(err)) {
+            this.stale.delete(id);
+            return;
+          }
+          if (failures === RETRY_DELAYS_MS.length) {
+            this.stale.add(id);
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, jittered(RETRY_DELAYS_MS[failures++]!)));
+        }
+        if (epoch !== this.epoch) return;
+      }
+    } finally {
+      if (this.syncing.get(id) === state) this.syncing.delete(id);
+    }
+  }
+
+  /**
+   * Fetches an incident's view into the store; rejects when the fetch fails (no retry here: a
+   * page opening the incident says it is missing). Asked while a fetch for it is on its way, it
+   * asks once more after that one, however often it was asked meanwhile.
+   */
+  refresh(id: string): Promise<void> {
+    const flight = this.flights.get(id);
+    if (!flight) return this.fetchView(id);
+    return (flight.next ??= flight.current.then(
+      () => this.fetchView(id),
+      () => this.fetchView(id),
+    ));
+  }
+
+  private fetchView(id: string): Promise<void> {
+    const epoch = this.epoch;
+    const current = get<Incident>(`/api/incidents/${id}`).then((incident) => {
+      if (epoch === this.epoch) this.put(incident);
+    });
+    const flight = { current, next: null as Promise<void> | null };
+    this.flights.set(id, flight);
+    const landed = () => {
+      if (this.flights.get(id) === flight && !flight.next) this.flights.delete(id);
+    };
+    current.then(landed, landed);
+    return current;
+  }
+
+  /**
+   * Puts an incident into the store: a command's answer, or a fetched view. An answer older than
+   * the one held (a lower version: a slow fetch landing after a command's answer) is dropped.
+   */
   put(incident: Incident): void {
     const before = this.incidents.get(incident.id);
+    if (before && before.incident.version > incident.incident.version) return;
     this.incidents.set(incident.id, incident);
     if (!before || before.incident.status !== incident.incident.status) this.reindex();
     this.notify(incident.id);
@@ -178,6 +264,23 @@ class LiveStore {
     set.add(l);
     return () => set.delete(l);
   }
+}
+
+/** Pauses before each retry of a failed fetch: a few tries, growing, capped, about 15 s in all. */
+const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000] as const;
+
+/** Spreads the retries of many pages over a while, so a restarted server is not asked by all at once. */
+function jittered(ms: number): number {
+  return ms * (0.75 + Math.random() / 2);
+}
+
+/**
+ * A failure worth trying again: the network or the server (5xx, 408, 429). Other refusals (the
+ * incident is gone or not for this reader, the session ended) answer the same next time.
+ */
+function retryable(err: unknown): boolean {
+  if (!(err instanceof ApiError)) return true;
+  return err.status >= 500 || err.status === 408 || err.status === 429;
 }
 
 export const live = new LiveStore();
