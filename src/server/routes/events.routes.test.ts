@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../test/support/databases.js';
 import { Client, reportBody, testApp, type TestApp } from '../../../test/support/server.js';
@@ -74,6 +74,55 @@ for (const dialect of DIALECTS) {
       const next = (await tanggou.get(`/api/events?after=${first[0]!.seq}&limit=5`)).json() as { seq: number; type: string; stream: string }[];
       expect(next.map((e) => [e.stream, e.type])).toEqual([['incident', 'incident_reported']]);
       expect((await tanggou.get(`/api/events?after=${next[0]!.seq}`)).json()).toEqual([]);
+    });
+
+    it('sends the stream as it is, delimited by the connection (no chunk framing), and closes the connection when the server stops', async () => {
+      // Two incidents before the stream opens: the backlog after Last-Event-ID 0 goes out as one write.
+      await staff.post('/api/incidents', reportBody());
+      await staff.post('/api/incidents', reportBody({ venue: 'venue-1' }));
+      const socket = connect({ host: '127.0.0.1', port: Number(new URL(base).port) });
+      let raw = '';
+      const waiters: (() => void)[] = [];
+      const wake = () => waiters.splice(0).forEach((w) => w());
+      socket.setEncoding('utf8').on('data', (chunk: string) => ((raw += chunk), wake()));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => (wake(), resolve())));
+      const until = async (holds: () => boolean) => {
+        while (!holds() && !socket.destroyed) await new Promise<void>((r) => waiters.push(r));
+      };
+      socket.write(`GET /api/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nLast-Event-ID: 0\r\nCookie: ${staff.session}\r\n\r\n`);
+      await until(() => raw.includes('\r\n\r\n'));
+      const [head, ...rest] = raw.split('\r\n\r\n');
+      const body = () => raw.slice(head!.length + 4);
+      expect(rest.length).toBeGreaterThan(0);
+      expect(head).toMatch(/^HTTP\/1\.1 200 /);
+      expect(head).toMatch(/^content-type: text\/event-stream/im);
+      expect(head).toMatch(/^connection: close$/im);
+      expect(head).not.toMatch(/^transfer-encoding:/im);
+      expect(head).not.toMatch(/^content-length:/im);
+
+      // The backlog, then a live event: all arrive, each an SSE block with nothing between them.
+      await staff.post('/api/incidents', reportBody({ venue: 'venue-2' }));
+      const events = (await staff.get('/api/events')).json() as { seq: number }[];
+      expect(events.length).toBeGreaterThan(2);
+      const last = events.at(-1)!.seq;
+      await until(() => new RegExp(`^id: ${last}\n`, 'm').test(body()));
+      await until(() => body().endsWith('\n\n'));
+      const blocks = body().slice(0, -2).split('\n\n');
+      expect(blocks[0]).toBe('retry: 2000');
+      const ids: number[] = [];
+      for (const block of blocks.slice(1)) {
+        if (/^: heartbeat \d+$/.test(block)) continue;
+        const m = /^id: (\d+)\ndata: (.+)$/.exec(block);
+        expect(m, block).not.toBeNull();
+        expect((JSON.parse(m![2]!) as { seq: number }).seq).toBe(Number(m![1]));
+        ids.push(Number(m![1]));
+      }
+      expect(ids).toEqual(events.map((e) => e.seq));
+
+      // The body ends with the connection: at shutdown the server closes it, and the client sees the end.
+      await t.close();
+      t = undefined as unknown as TestApp;
+      await closed;
     });
 
     it('resumes after a Last-Event-ID within the log with no reset and nothing twice', async () => {

@@ -62,10 +62,15 @@ export function eventRoutes(app: FastifyInstance, s: Services): void {
 
       reply.hijack();
       const res = reply.raw;
+      // The body runs until the connection closes (HTTP/1.1 allows a body delimited by closing,
+      // RFC 9112 §6.3), not in chunks: Node then writes each event to the socket as it is, one
+      // buffer, instead of a size line, the event and a line end around every write. A stream
+      // only ever ends with its connection anyway; the client reconnects on a new one.
+      res.useChunkedEncodingByDefault = false;
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
+        connection: 'close',
         'x-accel-buffering': 'no',
       });
       res.write('retry: 2000\n\n');
