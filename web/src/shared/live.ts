@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError, get } from './http';
 import { KeyedListeners, Listeners, type Listener } from './listeners';
 import type { FeedEvent, Incident, IncidentApiEvent, RiskApiEvent } from '../../../src/api';
@@ -346,16 +346,33 @@ export function useOnline(): boolean {
 
 /**
  * A list from the API about incidents (my summons, approvals), loaded again whenever one of
- * its incidents has an event or an incident appears or changes status.
+ * its incidents has an event or an incident appears or changes status. A load that fails keeps
+ * what is shown (nothing yet, if it was the first: the list is null) and never throws; the next
+ * of those, a reconnection of the stream or the phone's network coming back loads it again.
  */
 export function useLiveList<T extends { incident: { id: string } }>(path: string): [T[] | null, () => Promise<void>] {
   const [items, setItems] = useState<T[] | null>(null);
   const ids = useIncidentIds();
-  const load = useCallback(async () => setItems(await get<T[]>(path)), [path]);
+  const failed = useRef(false);
+  const load = useCallback(async () => {
+    try {
+      setItems(await get<T[]>(path));
+      failed.current = false;
+    } catch {
+      failed.current = true;
+    }
+  }, [path]);
   useEffect(() => {
     void load();
   }, [load, ids]);
   useEffect(() => live.onResync(() => void load()), [load]);
+  useEffect(() => {
+    const back = () => {
+      if (failed.current) void load();
+    };
+    window.addEventListener('online', back);
+    return () => window.removeEventListener('online', back);
+  }, [load]);
   useEffect(() => {
     const offs = (items ?? []).map((x) => live.onEvent(x.incident.id, () => void load()));
     return () => offs.forEach((off) => off());

@@ -47,7 +47,8 @@ export function IncidentPage() {
     void reload();
     const offEvent = live.onEvent(id, (e) => {
       setEvents((list) => (list.some((x) => x.seq === e.seq) ? list : [...list, e]));
-      void get<Allowed>(`/api/incidents/${id}/allowed`).then(setAllowed);
+      // Failing, the actions shown stay: the next event or reconnection asks again.
+      get<Allowed>(`/api/incidents/${id}/allowed`).then(setAllowed, () => {});
     });
     // Events committed while the stream was down, or by a command the phone's queue sent (its
     // answer may have been lost and the repeat appended nothing), are read again.
