@@ -11,7 +11,9 @@ import { HAS_CHROMIUM, launch, shot, signedIn, WAIT, WALL } from './browser.js';
  * reported by someone else, one cleared, a head count changed) is on it once the live stream is
  * back, without a reload of the page and without the board going blank in between. The board
  * has seen no event before the cut, so the reconnected stream starts from the log's head and
- * brings none of it: only the board loading its cards again does. Screenshot: artifacts/board-resync.png.
+ * brings none of it: only the board loading its cards again does. And when the stream stays up
+ * but fetching an incident after its event keeps failing, its page and card say they may be out
+ * of date until the phone is back online. Screenshots: artifacts/board-resync.png, incident-stale.png, board-stale.png.
  */
 
 /**
@@ -125,6 +127,45 @@ describe.runIf(HAS_CHROMIUM)('the board after a reconnection', { timeout: 180_00
     for (const id of held) expect(await page.getByTestId(`incident-${id}`).getAttribute('data-before'), id).toBe('1');
     expect(await page.evaluate(() => (window as unknown as { __boardBlinked: string[] }).__boardBlinked)).toEqual([]);
     await shot(page, 'board-resync');
+    await context.close();
+  });
+
+  it('says an incident may be out of date when fetching it after an event keeps failing, until the phone is back online', async () => {
+    const { context, page } = await signedIn(browser, server.url, 'working-group.leader', WALL);
+    const id = held[2]!; // venue-2, 14 people, untouched by the test before
+    const card = page.getByTestId(`incident-${id}`);
+    await card.getByTestId('headcount').filter({ hasText: '14' }).waitFor({ timeout: WAIT });
+    await card.locator('a.board-venue').click();
+    await page.getByTestId('incident-headcount').filter({ hasText: '14' }).waitFor({ timeout: WAIT });
+
+    // The stream stays up, but fetching the incident gets a proxy's 502 (its events and what is allowed still come).
+    let fetches = 0;
+    const view = `**/api/incidents/${id}`;
+    await page.route(view, (route) => {
+      fetches++;
+      return route.fulfill({ status: 502, contentType: 'text/html', body: '<html>502 Bad Gateway</html>' });
+    });
+    expect((await staff.post(`/api/incidents/${id}/commands`, { do: 'headcount', value: 15 })).status).toBe(200);
+    await page.getByTestId('event-headcount_updated').waitFor({ timeout: WAIT });
+    // Tried again with growing pauses (about 15 s), then marked: the page says what it shows may be old.
+    await page.getByTestId('incident-stale').waitFor({ timeout: WAIT });
+    expect(fetches).toBeGreaterThan(1);
+    expect(await page.getByTestId('incident-headcount').textContent()).toContain('14');
+    expect(await page.getByTestId('incident-stale').textContent()).toContain('可能不是最新');
+    await shot(page, 'incident-stale');
+    // So does its card on the board.
+    await page.goBack();
+    await card.getByTestId('board-stale').waitFor({ timeout: WAIT });
+    await shot(page, 'board-stale');
+
+    // The network is good again and the phone says so: the incident is fetched once more, and the notices go.
+    await page.unroute(view);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await card.getByTestId('headcount').filter({ hasText: '15' }).waitFor({ timeout: WAIT });
+    await card.getByTestId('board-stale').waitFor({ state: 'detached', timeout: WAIT });
+    await page.goForward();
+    await page.getByTestId('incident-headcount').filter({ hasText: '15' }).waitFor({ timeout: WAIT });
+    expect(await page.getByTestId('incident-stale').count()).toBe(0);
     await context.close();
   });
 });

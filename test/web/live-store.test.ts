@@ -6,7 +6,10 @@ import { LiveStore } from '../../web/src/shared/live.js';
  * The web app's live store (web/src/shared/live.ts) when fetching an incident an event concerns
  * fails: the stream is up but the request is not (a flaky phone network, a proxy's 502, a
  * restarting server). The fetch is tried again until it lands, one at a time per incident, and
- * an answer older than the one held never replaces it. The stream and the network are stand-ins.
+ * an answer older than the one held never replaces it. Still failing after every retry, the
+ * incident is marked stale (its views say what they show may be old) until a fresh view comes:
+ * at the next reconnection, or when the phone says its network is back (the window's `online`).
+ * The stream, the network and the window are stand-ins.
  */
 
 /** The live stream as the store sees it: the test opens, breaks and feeds it. */
@@ -45,6 +48,7 @@ describe('the live store fetching an incident an event concerns', () => {
   beforeEach(() => {
     vi.useFakeTimers();
     vi.stubGlobal('EventSource', FakeEventSource);
+    vi.stubGlobal('window', new EventTarget());
     fetchMock = vi.fn<(url: string) => Promise<Response>>();
     vi.stubGlobal('fetch', fetchMock);
     store = new LiveStore();
@@ -152,5 +156,106 @@ describe('the live store fetching an incident an event concerns', () => {
     slow.resolve(answer(view(6, 50)));
     await vi.advanceTimersByTimeAsync(0);
     expect(store.get(ID)?.incident).toMatchObject({ version: 7, headcount: 60 });
+  });
+
+  /** Every fetch fails until the store gives up: the incident is stale. Returns how many were made. */
+  async function exhaust(): Promise<number> {
+    fetchMock.mockImplementation(async () => badGateway());
+    event(source);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(store.isStale(ID)).toBe(true);
+    return fetchMock.mock.calls.length;
+  }
+  const networkBack = () => window.dispatchEvent(new Event('online'));
+
+  it('marks the incident stale once every retry failed, telling its views, and not before', async () => {
+    const told = vi.fn();
+    store.subscribe(ID, told);
+    fetchMock.mockImplementation(async () => badGateway());
+    event(source);
+    await vi.advanceTimersByTimeAsync(5_000);
+    // Still trying: not stale yet.
+    expect(fetchMock.mock.calls.length).toBeGreaterThan(1);
+    expect(store.isStale(ID)).toBe(false);
+    expect(told).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(store.isStale(ID)).toBe(true);
+    expect(told).toHaveBeenCalledTimes(1);
+  });
+
+  it('is current again as soon as a fresh view comes: a command\'s answer, or the fetch at the next reconnection', async () => {
+    const told = vi.fn();
+    store.subscribe(ID, told);
+    await exhaust();
+    told.mockClear();
+    store.put(view(2, 30));
+    expect(store.isStale(ID)).toBe(false);
+    expect(told).toHaveBeenCalled();
+
+    await exhaust();
+    told.mockClear();
+    fetchMock.mockResolvedValue(answer(view(4, 77)));
+    source.onerror!();
+    source.onopen!();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(store.get(ID)?.incident.headcount).toBe(77);
+    expect(store.isStale(ID)).toBe(false);
+    expect(told).toHaveBeenCalled();
+  });
+
+  it('is no longer stale when the fetch at the next reconnection is refused (the incident is gone for this reader)', async () => {
+    await exhaust();
+    fetchMock.mockResolvedValue(new Response(JSON.stringify({ error: { code: 'not_found', message: 'no such incident' } }), { status: 404, headers: { 'content-type': 'application/json' } }));
+    source.onerror!();
+    source.onopen!();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(store.isStale(ID)).toBe(false);
+  });
+
+  it('fetches the stale incidents again when the phone\'s network comes back, once per online event', async () => {
+    // Online while nothing is stale: nothing is asked.
+    fetchMock.mockResolvedValueOnce(answer(view(1)));
+    event(source);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    networkBack();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+
+    fetchMock.mockClear();
+    const tries = await exhaust();
+    // The network comes back, the stream stays up (it never noticed): one fetch, however often the phone says so meanwhile.
+    const held = deferred();
+    fetchMock.mockReturnValueOnce(held.promise);
+    networkBack();
+    networkBack();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fetchMock).toHaveBeenCalledTimes(tries + 1);
+    networkBack();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fetchMock).toHaveBeenCalledTimes(tries + 1);
+    expect(store.isStale(ID)).toBe(true);
+    held.resolve(answer(view(6, 88)));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.get(ID)?.incident.headcount).toBe(88);
+    expect(store.isStale(ID)).toBe(false);
+    // Current again: later online events ask nothing.
+    networkBack();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fetchMock).toHaveBeenCalledTimes(tries + 1);
+  });
+
+  it('an online event whose fetch fails again goes through the same retries, and the store stops listening once the session ends', async () => {
+    const tries = await exhaust();
+    networkBack();
+    await vi.advanceTimersByTimeAsync(60_000);
+    const again = fetchMock.mock.calls.length - tries;
+    expect(again).toBe(tries);
+    expect(store.isStale(ID)).toBe(true);
+    store.stop();
+    expect(store.isStale(ID)).toBe(false);
+    networkBack();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fetchMock).toHaveBeenCalledTimes(tries * 2);
   });
 });

@@ -73,6 +73,8 @@ export const en: Record<UiKey, string> = {
   'live.online': 'Live',
   'live.offline': 'Offline, reconnecting…',
   'live.offlineShort': 'Offline',
+  'live.stale': 'May be out of date: refresh failed; updates when the connection is back',
+  'live.staleShort': 'May be out of date',
   'board.title': 'Incident board',
   'board.empty': 'No incident is being handled',
   'board.fullscreen': 'Full screen',

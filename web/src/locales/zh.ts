@@ -72,6 +72,8 @@ export const zh = {
   'live.online': '实时',
   'live.offline': '连接中断,正在重连…',
   'live.offlineShort': '离线',
+  'live.stale': '可能不是最新:刷新失败,网络恢复后自动更新',
+  'live.staleShort': '可能不是最新',
   'board.title': '事件态势',
   'board.empty': '当前没有处置中的事件',
   'board.fullscreen': '全屏',

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApiError, get } from './http';
 import { KeyedListeners, Listeners, type Listener } from './listeners';
 import type { FeedEvent, Incident, IncidentApiEvent, RiskApiEvent } from '../../../src/api';
@@ -26,7 +26,10 @@ export class LiveStore {
   private readonly flights = new Map<string, { current: Promise<void>; next: Promise<void> | null }>();
   /** Incidents being brought up to date after events (with retries); `again`: an event came during a fetch. */
   private readonly syncing = new Map<string, { again: boolean }>();
-  /** Incidents whose fetch still failed after every retry: what is on screen may be old; the next reconnection fetches them. */
+  /**
+   * Incidents whose fetch still failed after every retry: what is on screen may be old (views say
+   * so); the next reconnection, or the phone's network coming back, fetches them.
+   */
   private readonly stale = new Set<string>();
   /** Goes up when the picture starts over (a reset, a sign-out): answers to requests made before are dropped. */
   private epoch = 0;
@@ -50,6 +53,7 @@ export class LiveStore {
       this.broken = true;
       this.setOnline(false);
     };
+    window.addEventListener('online', this.networkBack);
     source.onmessage = (msg) => {
       const event = JSON.parse(msg.data as string) as FeedEvent;
       this.lastSeq = event.seq;
@@ -91,7 +95,17 @@ export class LiveStore {
     this.resyncListeners.notify();
   }
 
+  /**
+   * The phone says its network is back (the window's `online`): the stale incidents are fetched
+   * again, once each, without waiting for the stream to notice it broke and reconnect. One already
+   * being brought up to date is left to its own tries.
+   */
+  private readonly networkBack = (): void => {
+    for (const id of this.stale) if (!this.syncing.has(id)) this.sync(id);
+  };
+
   stop(): void {
+    window.removeEventListener('online', this.networkBack);
     this.source?.close();
     this.source = null;
     this.started = false;
@@ -100,7 +114,9 @@ export class LiveStore {
     for (const timer of this.pending.values()) clearTimeout(timer);
     this.pending.clear();
     this.syncing.clear();
+    const stale = [...this.stale];
     this.stale.clear();
+    for (const id of stale) this.notify(id);
     this.incidents.clear();
     this.ids = [];
     this.resetListeners.notify();
@@ -118,8 +134,8 @@ export class LiveStore {
   /**
    * Brings an incident up to date after an event or a reconnection. A failed fetch (a flaky
    * phone network, a proxy's 502, a restarting server) is tried again after growing pauses; one
-   * that still fails leaves the incident stale, for the next reconnection to fetch. An event
-   * during a fetch leads to one more fetch after it.
+   * that still fails leaves the incident stale (its views say so), for the next reconnection or
+   * the phone's `online` to fetch. An event during a fetch leads to one more fetch after it.
    */
   private sync(id: string): void {
     const running = this.syncing.get(id);
@@ -140,17 +156,17 @@ export class LiveStore {
         state.again = false;
         try {
           await this.refresh(id);
-          this.stale.delete(id);
+          this.setStale(id, false);
           failures = 0;
           if (!state.again) return;
         } catch (err) {
           if (epoch !== this.epoch) return;
           if (!retryable(err)) {
-            this.stale.delete(id);
+            this.setStale(id, false);
             return;
           }
           if (failures === RETRY_DELAYS_MS.length) {
-            this.stale.add(id);
+            this.setStale(id, true);
             return;
           }
           await new Promise((resolve) => setTimeout(resolve, jittered(RETRY_DELAYS_MS[failures++]!)));
@@ -198,8 +214,16 @@ export class LiveStore {
     const before = this.incidents.get(incident.id);
     if (before && before.incident.version > incident.incident.version) return;
     this.incidents.set(incident.id, incident);
+    this.stale.delete(incident.id); // a fresh view: what is shown is current again
     if (!before || before.incident.status !== incident.incident.status) this.reindex();
     this.notify(incident.id);
+  }
+
+  private setStale(id: string, stale: boolean): void {
+    if (this.stale.has(id) === stale) return;
+    if (stale) this.stale.add(id);
+    else this.stale.delete(id);
+    this.notify(id);
   }
 
   private reindex(): void {
@@ -221,6 +245,11 @@ export class LiveStore {
 
   get(id: string): Incident | undefined {
     return this.incidents.get(id);
+  }
+
+  /** Fetching the incident failed after every retry: what is shown of it may be out of date. */
+  isStale(id: string): boolean {
+    return this.stale.has(id);
   }
 
   list(): string[] {
@@ -289,6 +318,11 @@ export function useIncident(id: string): Incident | undefined {
   return useSyncExternalStore((l) => live.subscribe(id, l), () => live.get(id));
 }
 
+/** Whether what is shown of an incident may be out of date (its refresh failed); false again once a fresh view came. */
+export function useIncidentStale(id: string): boolean {
+  return useSyncExternalStore((l) => live.subscribe(id, l), () => live.isStale(id));
+}
+
 export function useIncidentIds(): string[] {
   return useSyncExternalStore((l) => live.subscribeList(l), () => live.list());
 }
@@ -312,16 +346,33 @@ export function useOnline(): boolean {
 
 /**
  * A list from the API about incidents (my summons, approvals), loaded again whenever one of
- * its incidents has an event or an incident appears or changes status.
+ * its incidents has an event or an incident appears or changes status. A load that fails keeps
+ * what is shown (nothing yet, if it was the first: the list is null) and never throws; the next
+ * of those, a reconnection of the stream or the phone's network coming back loads it again.
  */
 export function useLiveList<T extends { incident: { id: string } }>(path: string): [T[] | null, () => Promise<void>] {
   const [items, setItems] = useState<T[] | null>(null);
   const ids = useIncidentIds();
-  const load = useCallback(async () => setItems(await get<T[]>(path)), [path]);
+  const failed = useRef(false);
+  const load = useCallback(async () => {
+    try {
+      setItems(await get<T[]>(path));
+      failed.current = false;
+    } catch {
+      failed.current = true;
+    }
+  }, [path]);
   useEffect(() => {
     void load();
   }, [load, ids]);
   useEffect(() => live.onResync(() => void load()), [load]);
+  useEffect(() => {
+    const back = () => {
+      if (failed.current) void load();
+    };
+    window.addEventListener('online', back);
+    return () => window.removeEventListener('online', back);
+  }, [load]);
   useEffect(() => {
     const offs = (items ?? []).map((x) => live.onEvent(x.incident.id, () => void load()));
     return () => offs.forEach((off) => off());

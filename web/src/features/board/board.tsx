@@ -11,6 +11,7 @@ import { BOARD, baseFont, boardGrid, usePhone, useViewport } from './layout';
 import { usePlan } from '../../shared/plan-context';
 import type { BoardCard } from '../../../../src/api';
 import { board, useBoardCard, useBoardIds, useBoardLoad } from './board.store';
+import { useIncidentStale } from '../../shared/live';
 import { SitePlanButton } from '../site/board-plan-button';
 
 /**
@@ -221,6 +222,7 @@ const renders: Record<string, number> = {};
 /** `compact`: on a phone or a narrow card, the stage is one tag rather than four steps. */
 const IncidentCard = memo(function IncidentCard({ id, compact }: { id: string; compact: boolean }) {
   const incident = useBoardCard(id);
+  const stale = useIncidentStale(id);
   renders[id] = (renders[id] ?? 0) + 1;
   const { t, lang } = useT();
   const { venue, role } = usePlan();
@@ -246,6 +248,11 @@ const IncidentCard = memo(function IncidentCard({ id, compact }: { id: string; c
         {ended && (
           <Tag className="board-ended" data-testid="board-cleared">
             {t(`status.${i.status}`)} {clock(i.cleared_at ?? i.closed_at).slice(0, 5)}
+          </Tag>
+        )}
+        {stale && (
+          <Tag color="warning" title={t('live.stale')} data-testid="board-stale">
+            {t('live.staleShort')}
           </Tag>
         )}
         {nearest && (

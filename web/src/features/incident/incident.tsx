@@ -12,7 +12,7 @@ import { ReportDownloads } from '../../shared/report-downloads';
 import { SummonsCard, summonsDone } from './summons-card';
 import { useT } from '../../shared/i18n';
 import { usePhone } from '../board/layout';
-import { live, useIncident } from '../../shared/live';
+import { live, useIncident, useIncidentStale } from '../../shared/live';
 import { usePlan } from '../../shared/plan-context';
 import { ActorName } from '../../shared/actor';
 import { SitePlanCard } from '../site/site-plan';
@@ -23,6 +23,7 @@ import { outbox, useOutbox } from '../../shared/outbox';
 export function IncidentPage() {
   const { id = '' } = useParams();
   const incident = useIncident(id);
+  const stale = useIncidentStale(id);
   const { t, lang } = useT();
   const { venue, role, unit, plan, info } = usePlan();
   const [events, setEvents] = useState<IncidentApiEvent[]>([]);
@@ -47,7 +48,8 @@ export function IncidentPage() {
     void reload();
     const offEvent = live.onEvent(id, (e) => {
       setEvents((list) => (list.some((x) => x.seq === e.seq) ? list : [...list, e]));
-      void get<Allowed>(`/api/incidents/${id}/allowed`).then(setAllowed);
+      // Failing, the actions shown stay: the next event or reconnection asks again.
+      get<Allowed>(`/api/incidents/${id}/allowed`).then(setAllowed, () => {});
     });
     // Events committed while the stream was down, or by a command the phone's queue sent (its
     // answer may have been lost and the repeat appended nothing), are read again.
@@ -81,6 +83,8 @@ export function IncidentPage() {
         </Tag>
         {i.status !== 'open' && <ReportDownloads base={`/api/incidents/${encodeURIComponent(id)}/report`} />}
       </Space>
+      {/* Fetching it after an event failed, retries and all: what is below may be old until a fresh view comes. */}
+      {stale && <Alert type="warning" showIcon message={t('live.stale')} style={{ marginBottom: 8 }} data-testid="incident-stale" />}
       <StageSteps stage={i.stage} size="default" />
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24} lg={10}>
