@@ -116,6 +116,7 @@ export const en: Record<UiKey, string> = {
   'incident.plan': 'Plan',
   'incident.by': 'by',
   'incident.onBehalf': 'on behalf',
+  'incident.loadFailed': 'Could not load it; check the connection and try again',
   'incident.notFound': 'Incident not found',
   'action.headcount': 'Update head count',
   'action.behavior': 'Record what is observed',

@@ -115,6 +115,7 @@ export const zh = {
   'incident.plan': '所依预案',
   'incident.by': '操作人',
   'incident.onBehalf': '代为登记',
+  'incident.loadFailed': '读取失败,请检查网络后重试',
   'incident.notFound': '找不到该事件',
   'action.headcount': '更新人数',
   'action.behavior': '记录现场情况',

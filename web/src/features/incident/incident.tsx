@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { useParams } from 'react-router';
 import type { Allowed, IncidentApiEvent, Incident, IncidentEvent } from '../../../../src/api';
 import { describeEvent, handlerName, measureLabel } from '../../../../src/api/describe';
-import { csrfToken, get } from '../../shared/http';
+import { ApiError, csrfToken, get } from '../../shared/http';
 import { CaseLink } from '../cases/case-bits';
 import { Countdown } from '../../shared/countdown';
 import { DeliveryTags, OtherDeliveries, summonsDeliveries, useDeliveries } from '../../shared/deliveries';
@@ -29,6 +29,8 @@ export function IncidentPage() {
   const [events, setEvents] = useState<IncidentApiEvent[]>([]);
   const [allowed, setAllowed] = useState<Allowed | null>(null);
   const [missing, setMissing] = useState(false);
+  /** The last reading failed for a reason that may pass (the network, a restarting server). */
+  const [failed, setFailed] = useState(false);
   const deliveries = useDeliveries(id, events.length);
   const phone = usePhone();
   const queued = useOutbox().items.filter((x) => x.incident === id);
@@ -39,8 +41,12 @@ export function IncidentPage() {
       setEvents(evs);
       setAllowed(allow);
       if (!live.get(id)) await live.refresh(id);
-    } catch {
-      setMissing(true);
+      setFailed(false);
+    } catch (err) {
+      // Only the server saying there is no such incident (for this reader) makes it missing; a
+      // flaky network during a reconnection leaves what is shown, and says the reading failed.
+      if (err instanceof ApiError && (err.status === 404 || err.status === 403)) setMissing(true);
+      else setFailed(true);
     }
   }, [id]);
 
@@ -65,7 +71,13 @@ export function IncidentPage() {
   }, [id, reload]);
 
   if (missing) return <Empty description={t('incident.notFound')} />;
-  if (!incident) return null;
+  const retry = (
+    <Button size="small" onClick={() => void reload()} data-testid="incident-reload">
+      {t('board.retry')}
+    </Button>
+  );
+  const loadFailed = failed && <Alert type="warning" showIcon message={t('incident.loadFailed')} action={retry} data-testid="incident-load-failed" style={{ marginBottom: 8 }} />;
+  if (!incident) return loadFailed || null;
   const i = incident.incident;
   const time = (x: unknown) => (typeof x === 'string' ? clock(x) : String(x));
   return (
@@ -85,6 +97,7 @@ export function IncidentPage() {
       </Space>
       {/* Fetching it after an event failed, retries and all: what is below may be old until a fresh view comes. */}
       {stale && <Alert type="warning" showIcon message={t('live.stale')} style={{ marginBottom: 8 }} data-testid="incident-stale" />}
+      {loadFailed}
       <StageSteps stage={i.stage} size="default" />
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24} lg={10}>
