@@ -1,5 +1,5 @@
 import { sql, type Insertable, type RawBuilder, type Updateable } from 'kysely';
-import type { Db, Dialect, Trx } from './db.js';
+import { byIds, type Db, type Dialect, type Trx } from './db.js';
 import type { DeliveryAttemptRow, DeliveryAttemptsTable, OutboxRow, OutboxTable } from './schema.js';
 
 /**
@@ -103,13 +103,13 @@ export const outboxRepository = {
    * when the lease runs out. One statement for a whole claim (chunked within parameter limits).
    */
   async lease(trx: Trx, ids: readonly string[], claim: { locked_by: string; locked_until: number; next_attempt_at: number }): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) {
+    await byIds(ids, async (slice) => [
       await trx
         .updateTable('outbox')
         .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
-        .where('id', 'in', ids.slice(i, i + 500))
-        .execute();
-    }
+        .where('id', 'in', slice)
+        .execute(),
+    ]);
   },
 
   /** Gives a message up: it goes to the dead-letter list, unlocked. */
