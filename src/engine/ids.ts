@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { v7 } from 'uuid';
 
 /** Crockford base32: no I, L, O or U, so codes read aloud and typed by hand stay unambiguous. */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -18,9 +19,22 @@ export function trackingCodeFrom(bytes: Uint8Array): string {
 /** What a fresh id names: a stream (incident, case, early-warning matter) or a case's tracking code. */
 export type IdKind = 'incident' | 'case' | 'tracking' | 'risk';
 
-/** Unguessable ids for live use: random UUIDs and random tracking codes. */
+/**
+ * A time-ordered UUID (version 7, RFC 9562): the creation time in milliseconds, then 74 random
+ * bits, increasing within a millisecond too. Rows created together sort together, so the
+ * indexes keyed by them (an incident's events, timers, messages and links, all led by its id)
+ * put what one transaction writes on a few pages rather than one random page per row: firing a
+ * slice of due timers wrote 39 KB per stream with random ids and 16 KB with these
+ * (README, Speed). The id reveals when its row was made, nothing a reader of the row cannot see.
+ */
+export const timeOrderedId = (): string => v7();
+
+/**
+ * Unguessable ids for live use: time-ordered UUIDs for streams (74 random bits each; see
+ * `timeOrderedId`) and wholly random tracking codes, the one id a petitioner holds.
+ */
 export function randomIds(): (kind: IdKind) => string {
-  return (kind) => (kind === 'tracking' ? trackingCodeFrom(randomBytes(10)) : crypto.randomUUID());
+  return (kind) => (kind === 'tracking' ? trackingCodeFrom(randomBytes(10)) : timeOrderedId());
 }
 
 /**

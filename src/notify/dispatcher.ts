@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { timeOrderedId } from '../engine/ids.js';
 import type { Store, Trx } from '../store/db.js';
 import { outboxRepository } from '../store/outbox.repository.js';
 import type { OutboxRow } from '../store/schema.js';
@@ -254,7 +255,7 @@ export class Dispatcher {
       await outboxRepository.recordAttempts(
         trx,
         abandoned.map((row) => ({
-          id: randomUUID(),
+          id: timeOrderedId(),
           message_id: row.id,
           attempt: row.attempts,
           at: now,
@@ -301,7 +302,7 @@ export class Dispatcher {
     await outboxRepository.recordAttempts(
       trx,
       outcomes.map(({ row, attempt, result, at }) => ({
-        id: randomUUID(),
+        id: timeOrderedId(),
         message_id: row.id,
         attempt,
         at,

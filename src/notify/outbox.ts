@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../engine/ids.js';
 import type { Db, Trx } from '../store/db.js';
 import { outboxRepository } from '../store/outbox.repository.js';
 import type { OutboxRow } from '../store/schema.js';
@@ -35,7 +35,7 @@ export async function enqueue(trx: Db | Trx, messages: readonly OutgoingMessage[
     if (seen.has(m.idempotencyKey)) continue;
     seen.add(m.idempotencyKey);
     rows.push({
-      id: randomUUID(),
+      id: timeOrderedId(),
       idempotency_key: m.idempotencyKey,
       channel: m.channel,
       recipient: m.recipient,
