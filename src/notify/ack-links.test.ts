@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
 import { openStore, type Store } from '../store/db.js';
-import { ACK_LINK_TTL_MS, AckLinks, hashToken, type AckClaims } from './ack-links.js';
+import { ACK_LINK_TTL_MS, AckLinks, tokenKey, type AckClaims } from './ack-links.js';
 import { settled } from './test-support/settle.js';
 
 const KEY = 'link-signing-key-0123456789abcdef0123';
@@ -42,12 +43,22 @@ for (const dialect of DIALECTS) {
       expect(row).toMatchObject({ person_id: 'person-7', incident_id: 'inc-1', role: 'town-tanggou/principal', action: 'ack', used_at: now });
     });
 
-    it('keeps only the token’s hash', async () => {
+    it('keeps only the token’s key: its creation time, then its hash', async () => {
       const { token } = await links.create(store.db, claims);
       const row = await store.db.selectFrom('ack_links').selectAll().executeTakeFirstOrThrow();
-      expect(row.token_hash).toBe(hashToken(token));
+      expect(row.token_hash).toBe(tokenKey(token));
+      expect(row.token_hash).toBe(T0.toString(16).padStart(12, '0') + createHash('sha256').update(token).digest('hex'));
       expect(JSON.stringify(row)).not.toContain(token.split('.')[0]);
+      expect(JSON.stringify(row)).not.toContain(token.split('.')[1]);
       expect(row.expires_at).toBe(T0 + ACK_LINK_TTL_MS);
+    });
+
+    it('still honours, once, a link stored under its hash alone (made before keys had the time)', async () => {
+      const { token, row } = links.sign(claims, 60 * 60_000);
+      await store.db.insertInto('ack_links').values({ ...row, token_hash: createHash('sha256').update(token).digest('hex') }).execute();
+      expect(await links.inspect(store.db, token)).toMatchObject({ ok: true, claims });
+      expect(await links.redeem(store.db, token)).toMatchObject({ ok: true, claims });
+      expect(await links.redeem(store.db, token)).toEqual({ ok: false, reason: 'used' });
     });
 
     it('refuses forged tokens: altered, signed with another key, or made up', async () => {
@@ -119,5 +130,15 @@ describe('signing many acknowledgement links', () => {
     expect(new Set(tokens).size).toBe(tokens.length);
     expect(new Set(tokens.map((t) => t.split('.')[0])).size).toBe(tokens.length);
     for (const t of tokens) expect(t).toMatch(/^[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('keys links in the order they were made, whatever their random part', () => {
+    let now = T0;
+    const links = new AckLinks(KEY, () => (now += 7));
+    const keys = Array.from({ length: 300 }, () => tokenKey(links.sign(claims).token));
+    expect([...keys].sort()).toEqual(keys);
+    // The random part alone has no order: the time in front is what sorts them.
+    const tails = keys.map((k) => k.slice(12));
+    expect([...tails].sort()).not.toEqual(tails);
   });
 });

@@ -282,8 +282,9 @@ export interface DeliveryAttemptsTable {
   external_id: string | null;
 }
 
-/** Signed, expiring, single-use acknowledgement links; only the token's SHA-256 is stored. */
+/** Signed, expiring, single-use acknowledgement links; the token itself is never stored. */
 export interface AckLinksTable {
+  /** The token's key: its creation time (12 hex digits), then its SHA-256; links made before that key have the SHA-256 alone. */
   token_hash: string;
   person_id: string;
   incident_id: string;
