@@ -28,15 +28,16 @@ const TOKEN = /^([A-Za-z0-9_-]{32})\.([A-Za-z0-9_-]{43})$/;
 const MAC_CONTEXT = 'yingji-ack-link-v1:';
 
 /**
- * Signed, expiring, single-use acknowledgement links. A token is a nonce (its creation time,
- * then 144 random bits) and its HMAC-SHA256 under the configured key: a forged or altered
+ * Signed, expiring, single-use acknowledgement links. A token is a nonce (its creation time
+ * and a sequence, then 128 random bits) and its HMAC-SHA256 under the configured key: a forged or altered
  * token is refused before any lookup, by a constant-time comparison. The database keeps only
- * the token's key (`tokenKey`: that time, then the token's SHA-256) with the claims and the
+ * the token's key (`tokenKey`: that time and sequence, then the token's SHA-256) with the claims and the
  * expiry, and using a token marks it used in one conditional update, so of two simultaneous
  * uses exactly one succeeds.
  */
 export class AckLinks {
   private readonly key: Buffer;
+  private readonly nonces = new Nonces();
 
   constructor(
     key: string | Buffer,
@@ -59,7 +60,7 @@ export class AckLinks {
    */
   sign(claims: AckClaims, ttlMs: number = ACK_LINK_TTL_MS): { token: string; expiresAt: number; row: AckLinksTable } {
     const now = this.clock();
-    const nonce = nonceAt(now).toString('base64url');
+    const nonce = this.nonces.next(now).toString('base64url');
     const token = `${nonce}.${this.mac(nonce).toString('base64url')}`;
     const expiresAt = now + ttlMs;
     const row: AckLinksTable = {
@@ -123,42 +124,71 @@ export class AckLinks {
 }
 
 /**
- * What the database keeps of a token, and finds it by: the creation time its nonce begins with
- * (12 hex digits), then the token's SHA-256. Led by the time, the keys of links made together
- * land side by side in the table's index: a slice of due timers signs hundreds of links, and
- * keyed by the hash alone each one dirtied its own random page of that index (README, Speed).
- * Call it on a token whose signature was checked.
+ * What the database keeps of a token, and finds it by: the order its nonce begins with (its
+ * creation time and a sequence within that millisecond, 16 hex digits), then the token's
+ * SHA-256. Led by that order, the keys of links made together land side by side in the
+ * table's index: a slice of due timers signs hundreds of links, and keyed by the hash alone
+ * each one dirtied its own random page of that index (README, Speed). Call it on a token
+ * whose signature was checked.
  */
 export function tokenKey(token: string): string {
-  return Buffer.from(token.slice(0, 8), 'base64url').toString('hex') + hash('sha256', token, 'hex');
+  return Buffer.from(token.slice(0, NONCE_CHARS), 'base64url').toString('hex', 0, ORDER_BYTES) + hash('sha256', token, 'hex');
 }
 
-/** The keys a token may be stored under: `tokenKey`, and the SHA-256 alone of links made before keys had the time (they expire within hours). */
+/** The keys a token may be stored under: `tokenKey`, and the SHA-256 alone of links made before keys led with the order (they expire within hours). */
 function storedUnder(token: string): [string, string] {
   const key = tokenKey(token);
-  return [key, key.slice(TIME_BYTES * 2)];
+  return [key, key.slice(ORDER_BYTES * 2)];
 }
 
-/** A nonce's bytes: the creation time in milliseconds (big-endian, as in a UUIDv7), then random ones. */
+/**
+ * A nonce's 24 bytes, laid out as a UUIDv7's first half: the creation time in milliseconds
+ * (48 bits, big-endian), a sequence (16 bits) that orders the nonces of one millisecond, and
+ * 128 random bits. The time never goes back within the process: a nonce made in the same
+ * millisecond as the last, or under a clock that went back, takes the last one's time and the
+ * next sequence number (the time moves on by one when the sequence runs out).
+ */
 const TIME_BYTES = 6;
-const RANDOM_BYTES = 18;
+const ORDER_BYTES = 8;
+const RANDOM_BYTES = 16;
+const NONCE_CHARS = 32;
+
+/** The nonces of one signer, in order (`tokenKey`). */
+class Nonces {
+  private lastTime = 0;
+  private sequence = 0;
+
+  /** A nonce made at `now`. */
+  next(now: number): Buffer {
+    const time = Math.max(0, Math.floor(now)) % 2 ** 48;
+    if (time > this.lastTime) {
+      this.lastTime = time;
+      this.sequence = 0;
+    } else if (++this.sequence > 0xffff) {
+      this.lastTime += 1;
+      this.sequence = 0;
+    }
+    const nonce = Buffer.alloc(ORDER_BYTES + RANDOM_BYTES);
+    nonce.writeUIntBE(this.lastTime, 0, TIME_BYTES);
+    nonce.writeUInt16BE(this.sequence, TIME_BYTES);
+    randomInto(nonce, ORDER_BYTES);
+    return nonce;
+  }
+}
 
 /**
- * A nonce made at `now`. The random bytes are cut from a pool drawn 512 nonces at a time: a
- * slice of due timers signs hundreds of links, and each call into the system's generator cost
- * about 30 µs, more than the rest of signing. No random byte is handed out twice.
+ * Random bytes are cut from a pool drawn 512 nonces' worth at a time: a slice of due timers
+ * signs hundreds of links, and each call into the system's generator cost about 30 µs, more
+ * than the rest of signing. No random byte is handed out twice.
  */
 let pool = Buffer.alloc(0);
 let offset = 0;
-function nonceAt(now: number): Buffer {
+function randomInto(target: Buffer, at: number): void {
   if (offset + RANDOM_BYTES > pool.length) {
     pool = randomBytes(RANDOM_BYTES * 512);
     offset = 0;
   }
-  const nonce = Buffer.alloc(TIME_BYTES + RANDOM_BYTES);
-  nonce.writeUIntBE(Math.max(0, Math.floor(now)) % 2 ** 48, 0, TIME_BYTES);
-  pool.copy(nonce, TIME_BYTES, offset, (offset += RANDOM_BYTES));
-  return nonce;
+  pool.copy(target, at, offset, (offset += RANDOM_BYTES));
 }
 
 function claimsOf(row: { person_id: string; incident_id: string; role: string; action: string }): AckClaims {

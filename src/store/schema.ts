@@ -284,7 +284,7 @@ export interface DeliveryAttemptsTable {
 
 /** Signed, expiring, single-use acknowledgement links; the token itself is never stored. */
 export interface AckLinksTable {
-  /** The token's key: its creation time (12 hex digits), then its SHA-256; links made before that key have the SHA-256 alone. */
+  /** The token's key: its creation time and sequence (16 hex digits), then its SHA-256; links made before that key have the SHA-256 alone. */
   token_hash: string;
   person_id: string;
   incident_id: string;
