@@ -10,8 +10,10 @@
  *
  * 1. pending: (PENDING − BURST) / 6 incidents reported with three units and guide failed
  *    (three summonses: a deadline and an acknowledgement timer each, 6 timers, 11–12 h away);
- * 2. burst: BURST incidents reported as fast as the API takes them: their guidance windows
- *    fall due WINDOW s after each report (spread over the seeding time: printed);
+ * 2. burst: BURST incidents reported evenly over BURST_S seconds (default 60 × SCALE: the
+ *    design load's rate, 10,000 within one minute at SCALE=1; BURST_S=0: as fast as the API
+ *    takes them, a denser burst the faster the server): their guidance windows fall due
+ *    WINDOW s after each report, spread as they were reported (printed);
  * 3. while the burst fires: recorded lateness (the event's `at` against the timer's due time
  *    read from the timers table before, and `recorded_at − at`), lateness on the live stream
  *    (arrival at a signed-in SSE client − `at`), firing rate, and API latency (PROBE_CLIENTS
@@ -23,7 +25,7 @@
  *
  * SQLite; PostgreSQL too when YINGJI_BENCH_PG (or YINGJI_TEST_PG) is set (fresh database).
  * `npm run bench:timers` (runs the built server). Env: SCALE, PENDING, BURST, RESTART,
- * WINDOW, CONCURRENCY, PROBE_CLIENTS.
+ * BURST_S, WINDOW, CONCURRENCY, PROBE_CLIENTS.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -56,8 +58,10 @@ const RESTART = Number(process.env.RESTART ?? BURST);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 16);
 const PROBE_CLIENTS = Number(process.env.PROBE_CLIENTS ?? 4);
 const FAR = Math.max(0, Math.ceil((PENDING - BURST) / 6));
+/** Seconds over which the burst's reports are spread evenly (0: as fast as the API takes them). */
+const BURST_S = Number(process.env.BURST_S ?? 60 * SCALE);
 /** Guidance window, s: long enough that the burst is seeded before it starts falling due. */
-const WINDOW = Number(process.env.WINDOW ?? Math.max(20, Math.ceil(Math.max(BURST, RESTART) / 100) + 15));
+const WINDOW = Number(process.env.WINDOW ?? Math.max(20, Math.ceil(Math.max(BURST, RESTART) / 100) + 15, Math.ceil(BURST_S) + 15));
 const PLAN_DEFAULT = new URL('../plans/inspection-visit-petition-plan.yaml', import.meta.url).pathname;
 const TIMER_EVENT = 'guidance_window_expired';
 
@@ -195,9 +199,13 @@ async function bench(dialect: Dialect) {
     // 2. The burst.
     const live = liveClient(base, sessions[0]!.cookie);
     await sleep(300);
-    log(`${dialect}: seeding the burst: ${BURST.toLocaleString('en')} incidents whose guidance window (${WINDOW} s) falls due together…`);
+    log(`${dialect}: seeding the burst: ${BURST.toLocaleString('en')} incidents ${BURST_S ? `over ${BURST_S} s` : 'as fast as the API takes them'}, whose guidance windows (${WINDOW} s) fall due as they were reported…`);
     t0 = performance.now();
+    const burstStart = t0;
     await pool(BURST, CONCURRENCY, async (i) => {
+      // Paced: report i goes out at its share of BURST_S, so the windows fall due at that rate.
+      const at = burstStart + (i * BURST_S * 1000) / BURST;
+      if (at > performance.now()) await sleep(at - performance.now());
       await post(base, sessions[i % CONCURRENCY]!, '/api/incidents', report1(`burst ${i}`));
     });
     const burstSeeding = (performance.now() - t0) / 1000;
@@ -307,7 +315,7 @@ async function bench(dialect: Dialect) {
 
 const results = [];
 const lines = [
-  `scale ${SCALE} (design load is 1): ${PENDING.toLocaleString('en')} pending timers, ${BURST.toLocaleString('en')} due together (guidance window ${WINDOW} s), ${RESTART.toLocaleString('en')} overdue at restart; seeded through the HTTP API, ${CONCURRENCY} at once`,
+  `scale ${SCALE} (design load is 1): ${PENDING.toLocaleString('en')} pending timers, ${BURST.toLocaleString('en')} due ${BURST_S ? `over ${BURST_S} s` : 'as fast as they were reported'} (guidance window ${WINDOW} s), ${RESTART.toLocaleString('en')} overdue at restart; seeded through the HTTP API, ${CONCURRENCY} at once`,
 ];
 for (const dialect of DIALECTS) {
   const x = await bench(dialect);
@@ -322,5 +330,5 @@ for (const dialect of DIALECTS) {
     `  overdue timer events seen ${rs.first_seen_after_spawn_ms} ms after spawn, all ${rs.caught_up_after_spawn_ms} ms after spawn: ${rs.timers_per_second_since_spawn?.toLocaleString('en')} timers/s since spawn (goal ≥ 20,000/s); by recorded_at ${rs.catch_up_s} s, ${rs.timers_per_second.toLocaleString('en')} timers/s, ${rs.events_per_second.toLocaleString('en')} events/s (one recorded_at per batch makes these unbounded); API meanwhile p50 ${rs.api.p50_ms} ms, p99 ${rs.api.p99_ms} ms over ${rs.api.n} requests`,
   );
 }
-report('timers', { scale: SCALE, pending: PENDING, burst: BURST, restart: RESTART, window_s: WINDOW, concurrency: CONCURRENCY, seeded_through: 'HTTP API', results }, lines);
+report('timers', { scale: SCALE, pending: PENDING, burst: BURST, burst_s: BURST_S, restart: RESTART, window_s: WINDOW, concurrency: CONCURRENCY, seeded_through: 'HTTP API', results }, lines);
 process.exit(0);
