@@ -154,6 +154,10 @@ describe.runIf(HAS_CHROMIUM)('the board after a reconnection', { timeout: 180_00
     expect(await page.getByTestId('incident-headcount').textContent()).toContain('14');
     expect(await page.getByTestId('incident-stale').textContent()).toContain('可能不是最新');
     await shot(page, 'incident-stale');
+    // The notice's words wrap on a phone 360 px wide: the page does not scroll sideways.
+    await page.setViewportSize({ width: 360, height: 780 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.setViewportSize(WALL.viewport);
     // So does its card on the board.
     await page.goBack();
     await card.getByTestId('board-stale').waitFor({ timeout: WAIT });
@@ -179,6 +183,11 @@ describe.runIf(HAS_CHROMIUM)('the board after a reconnection', { timeout: 180_00
     await page.getByTestId('incident-load-failed').waitFor({ timeout: WAIT });
     expect(await page.getByText('找不到该事件').count()).toBe(0);
     await shot(page, 'incident-load-failed');
+    // On a phone 360 px wide the notice fits without the page scrolling sideways, and its button is a finger's height.
+    await page.setViewportSize({ width: 360, height: 780 });
+    await expect.poll(() => page.getByTestId('incident-reload').boundingBox().then((b) => b?.height), { timeout: WAIT }).toBeGreaterThanOrEqual(40);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.setViewportSize(WALL.viewport);
 
     await page.unroute(events);
     await page.getByTestId('incident-reload').click();
