@@ -8,8 +8,9 @@ import { seedCounty, type Seeded } from './seed.js';
 
 /*
  * Every screen on a phone, 360 and 390 px wide, in Chinese and in English, with a home
- * indicator's safe area at the bottom (34 px, as an iPhone's): no page scrolls sideways, and
- * scrolled to the bottom, the last thing on the page sits above the tab bar. Screenshots of
+ * indicator's safe area at the bottom (34 px, as an iPhone's): no page scrolls sideways, no
+ * button is squeezed until its words break over lines, and scrolled to the bottom, the last thing on the page sits
+ * above the tab bar. Screenshots of
  * every screen at 360 px go to artifacts/phone-360-<lang>-<screen>.png.
  */
 type Who = 'admin' | 'principal' | 'anonymous';
@@ -76,8 +77,18 @@ async function measure(page: Page, width: number) {
       })
       .slice(-3)
       .map(describe);
+    // Buttons squeezed until their words break over lines (提交 read 提 above 交, beside an input).
+    // A long label in a button as wide as the row (a unit's full name) may take two lines.
+    const broken = Array.from(document.body.querySelectorAll('.ant-btn > span:not(.ant-btn-icon)'))
+      .filter((span) => {
+        const r = span.getBoundingClientRect();
+        const line = parseFloat(getComputedStyle(span).lineHeight) || parseFloat(getComputedStyle(span).fontSize) * 1.5;
+        const squeezed = span.parentElement!.getBoundingClientRect().width < window.innerWidth / 2;
+        return r.width > 0 && (span.textContent ?? '').trim() !== '' && r.height > line * 1.5 && squeezed;
+      })
+      .map((span) => describe(span.parentElement!));
     const inset = tabbar ? getComputedStyle(tabbar).paddingBottom : null;
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, bottom, limit, last, wide, tabbar: !!tabbar, inset };
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, bottom, limit, last, wide, broken, tabbar: !!tabbar, inset };
   }, width);
 }
 
@@ -101,7 +112,7 @@ describe.runIf(HAS_CHROMIUM)('every screen on a phone', { timeout: 300_000 }, ()
 
   for (const width of [360, 390]) {
     for (const lang of ['zh', 'en'] as const) {
-      it(`${width} px wide, in ${lang === 'zh' ? 'Chinese' : 'English'}: nothing scrolls sideways, nothing hides behind the tab bar`, async () => {
+      it(`${width} px wide, in ${lang === 'zh' ? 'Chinese' : 'English'}: nothing scrolls sideways, no button breaks its words, nothing hides behind the tab bar`, async () => {
         const device = { ...PHONE, viewport: { width, height: 780 } };
         const contexts: BrowserContext[] = [];
         const pages = new Map<Who, Page>();
@@ -139,6 +150,7 @@ describe.runIf(HAS_CHROMIUM)('every screen on a phone', { timeout: 300_000 }, ()
             if (m.innerWidth !== width) problems.push(`${screen.name}: the viewport is ${m.innerWidth} px wide, not ${width}`);
             if (m.scrollWidth > width) problems.push(`${screen.name}: scrolls sideways (${m.scrollWidth} px > ${width}): ${m.wide.join(' | ')}`);
             if (m.bottom > m.limit + 0.5) problems.push(`${screen.name}: ${m.last} ends at ${Math.round(m.bottom)}, below ${m.tabbar ? 'the tab bar' : 'the screen'} at ${Math.round(m.limit)}`);
+            if (m.broken.length) problems.push(`${screen.name}: a squeezed button's words break over lines: ${m.broken.join(' | ')}`);
             if (m.tabbar && m.inset !== '34px') problems.push(`${screen.name}: the tab bar keeps ${m.inset} clear of the home indicator, not 34px`);
             if (width === 360) await shot(page, `phone-360-${lang}-${screen.name}`);
           }
