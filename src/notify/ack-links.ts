@@ -29,11 +29,11 @@ const MAC_CONTEXT = 'yingji-ack-link-v1:';
 
 /**
  * Signed, expiring, single-use acknowledgement links. A token is a nonce (its creation time
- * and a sequence, then 128 random bits) and its HMAC-SHA256 under the configured key: a forged or altered
- * token is refused before any lookup, by a constant-time comparison. The database keeps only
- * the token's key (`tokenKey`: that time and sequence, then the token's SHA-256) with the claims and the
- * expiry, and using a token marks it used in one conditional update, so of two simultaneous
- * uses exactly one succeeds.
+ * and a sequence, then 128 random bits) and its HMAC-SHA256 under the configured key: a
+ * forged or altered token is refused before any lookup, by a constant-time comparison. The
+ * database keeps only the token's key (`tokenKey`: that time and sequence, then the token's
+ * SHA-256) with the claims and the expiry, and using a token marks it used in one conditional
+ * update, so of two simultaneous uses exactly one succeeds.
  */
 export class AckLinks {
   private readonly key: Buffer;
