@@ -9,9 +9,9 @@ import { seedCounty, type Seeded } from './seed.js';
 /*
  * Every screen on a phone, 360 and 390 px wide, in Chinese and in English, with a home
  * indicator's safe area at the bottom (34 px, as an iPhone's): no page scrolls sideways, no
- * button is squeezed until its words break over lines, and scrolled to the bottom, the last thing on the page sits
- * above the tab bar. Screenshots of
- * every screen at 360 px go to artifacts/phone-360-<lang>-<screen>.png.
+ * button is squeezed until its words break over lines, and scrolled to the bottom, the last
+ * thing on the page sits above the tab bar. Screenshots of every screen at 360 px go to
+ * artifacts/phone-360-<lang>-<screen>.png.
  */
 type Who = 'admin' | 'principal' | 'anonymous';
 interface Screen {

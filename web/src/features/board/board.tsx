@@ -208,7 +208,7 @@ function BoardLoadNotice({ shown, retry }: { shown: number; retry: () => void })
         showIcon
         data-testid="board-incomplete"
         message={t('board.incomplete', { n: shown, reason: load.failed })}
-        action={<Button size="small" className="yj-retry" onClick={retry}>{t('board.retry')}</Button>}
+        action={<Button size="small" onClick={retry}>{t('board.retry')}</Button>}
       />
     );
   if (load.loading) return <Typography.Text type="secondary" data-testid="board-loading">{t('board.loading', { n: shown })}</Typography.Text>;

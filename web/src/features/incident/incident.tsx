@@ -72,7 +72,7 @@ export function IncidentPage() {
 
   if (missing) return <Empty description={t('incident.notFound')} />;
   const retry = (
-    <Button size="small" className="yj-retry" onClick={() => void reload()} data-testid="incident-reload">
+    <Button size="small" onClick={() => void reload()} data-testid="incident-reload">
       {t('board.retry')}
     </Button>
   );
