@@ -32,7 +32,7 @@ for (const dialect of DIALECTS) {
       t = await testApp(dialect, T0);
       const log = new StatementLog();
       /** The scheduler's queries for the next due time. */
-      const queries = { get count() { return log.count('select min("due")'); } };
+      const queries = { get count() { return log.count('select (select min("due")'); } };
       scheduler = new Scheduler({ ...t.store, db: t.store.db.withPlugin(log) }, [t.processor, t.cases, t.risks], () => t.clock.now);
       await scheduler.start();
       // At start it looks once: nothing is pending.
@@ -57,6 +57,35 @@ for (const dialect of DIALECTS) {
       await other.submit(reported.state.id, { do: 'note', text: 'from elsewhere' }, actor);
       await vi.waitFor(() => expect(queries.count).toBe(2));
       expect(scheduler.nextWake).toBe(T0 + 6 * MINUTE);
+    });
+
+    it('wakes only the kinds of stream with timers due: an incident\'s timer costs no transaction for cases and risks', async () => {
+      t = await testApp(dialect, T0);
+      const fired = { incident: 0, case: 0, risk: 0 };
+      const counted = (p: StreamProcessor<any>) => ({
+        kind: p.kind,
+        fireDueTimers: async () => {
+          fired[p.kind]++;
+          return p.fireDueTimers();
+        },
+        watchCommits: p.watchCommits.bind(p),
+      });
+      scheduler = new Scheduler(t.store, [counted(t.processor), counted(t.cases), counted(t.risks)], () => t.clock.now);
+      await scheduler.start();
+      // At start every kind fires: what fell due while the server was down is not known yet.
+      await vi.waitFor(() => expect(fired).toEqual({ incident: 1, case: 1, risk: 1 }));
+      await vi.waitFor(() => expect(scheduler!.nextWake).toBeNull());
+      const reported = await t.processor.submit(null, report, actor);
+      if (reported.kind !== 'accepted') throw new Error(reported.kind);
+      expect(scheduler.nextWake).toBe(T0 + 10 * MINUTE);
+      // The guidance window ends: the wake-up is planned again against the moved clock and fires.
+      t.clock.now = T0 + 10 * MINUTE;
+      scheduler.reschedule();
+      await vi.waitFor(async () => {
+        const events = await t.store.db.selectFrom('events').select('type').where('stream_id', '=', reported.state.id).execute();
+        expect(events.map((e) => e.type)).toContain('guidance_window_expired');
+      });
+      expect(fired).toEqual({ incident: 2, case: 1, risk: 1 });
     });
 
     it('leaves no wake-up behind when stopped while it was planning', async () => {

@@ -365,6 +365,15 @@ const migrations: Record<string, Migration> = {
       await sql`insert into chain_head (id, seq, hash) select 1, 0, ${'0'.repeat(64)} where not exists (select 1 from chain_head where id = 1)`.execute(db);
     },
   },
+  '0012_timers_by_kind': {
+    async up(db: Kysely<unknown>) {
+      // The scheduler asks for the next due time of each kind of stream, and each kind claims
+      // its own due timers: both read this index from its start. The index on the due time
+      // alone served neither without scanning past the other kinds' timers, and is dropped.
+      await db.schema.createIndex('timers_stream_due').on('timers').columns(['stream', 'due']).execute();
+      await db.schema.dropIndex('timers_due').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,7 @@
+import { CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, storeForEachTest } from '../../test/support/databases.js';
+import { StatementLog } from '../../test/support/statements.js';
 import type { Store, Trx } from './db.js';
 import { timersRepository } from './timers.repository.js';
 
@@ -50,11 +52,15 @@ for (const dialect of DIALECTS) {
       expect((await rows()).map((r) => `${r.stream_id}:${r.key}@${r.due - NOW}`)).toEqual(['b:k1@3', 'b:k2@4', 'c:k@2']);
     });
 
-    it('says when the earliest timer of any kind falls due, or null when none is pending', async () => {
-      expect(await timersRepository.nextDue(store.db)).toBeNull();
-      await replace('incident', 'a', [{ key: 'k', due: NOW + 9 }]);
+    it('says when the earliest timer of each kind falls due, and leaves out a kind with none pending', async () => {
+      const kinds = ['incident', 'case', 'risk'] as const;
+      expect(await timersRepository.nextDue(store.db, kinds)).toEqual(new Map());
+      await replace('incident', 'a', [{ key: 'k', due: NOW + 9 }, { key: 'l', due: NOW + 30 }]);
+      await replace('incident', 'b', [{ key: 'k', due: NOW + 12 }]);
       await replace('risk', 'r', [{ key: 'k', due: NOW + 7 }]);
-      expect(await timersRepository.nextDue(store.db)).toBe(NOW + 7);
+      expect(await timersRepository.nextDue(store.db, kinds)).toEqual(new Map([['incident', NOW + 9], ['risk', NOW + 7]]));
+      expect(await timersRepository.nextDue(store.db, ['case'])).toEqual(new Map());
+      expect(await timersRepository.nextDue(store.db, [])).toEqual(new Map());
     });
 
     it('claims the streams of one kind with timers due by now, each once and earliest first; a timer not yet due stays', async () => {
@@ -76,6 +82,28 @@ for (const dialect of DIALECTS) {
       // Claiming reads; only the stream's next save rewrites its timers.
       expect((await rows()).length).toBe(5);
       expect((await rows()).find((r) => r.stream_id === 'future')).toEqual({ stream: 'incident', stream_id: 'future', key: 'k1', due: NOW + 1 });
+    });
+
+    it.runIf(dialect === 'sqlite')('finds what each statement needs through an index, never by walking all timers of a kind', async () => {
+      const log = new StatementLog();
+      const db = store.db.withPlugin(log);
+      await db.transaction().execute(async (trx) => {
+        await timersRepository.replace(trx, 'incident', [{ id: 'a', timers: [{ key: 'k', due: NOW }] }]);
+        await timersRepository.claimDue(trx, 'sqlite', 'incident', NOW, 10);
+      });
+      await timersRepository.nextDue(db, ['incident', 'case']);
+      const plans = new Map<string, string>();
+      for (const text of log.sql) {
+        if (!/^(select|delete)/.test(text)) continue;
+        const params = Array.from(text.matchAll(/\?/g), () => null);
+        const { rows } = await store.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, params));
+        plans.set(text.split(' ')[0] + (text.includes('min(') ? ' min' : ''), rows.map((r) => r.detail).join('; '));
+      }
+      // A slice replaces its streams' timers by their ids (the primary key), however many timers the kind has.
+      expect(plans.get('delete')).toMatch(/USING INDEX sqlite_autoindex_timers_1 \(stream_id=\?\)/);
+      // The claim and the next due time of each kind read the (stream, due) index from its start.
+      expect(plans.get('select')).toMatch(/USING INDEX timers_stream_due \(stream=\? AND due<\?\)/);
+      expect(plans.get('select min')).toMatch(/USING COVERING INDEX timers_stream_due \(stream=\?\)/);
     });
 
     it.runIf(dialect === 'postgres')('never hands a due timer to two transactions at once: the second skips what the first holds', async () => {

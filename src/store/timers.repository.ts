@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { byIds, type Db, type Dialect, type Trx } from './db.js';
 import type { StreamKind } from './schema.js';
 
@@ -16,16 +17,33 @@ export const timersRepository = {
   async replace(trx: Trx, stream: StreamKind, streams: readonly { id: string; timers: readonly DueTimer[] }[]): Promise<void> {
     await byIds(
       streams.map((s) => s.id),
-      async (ids) => [await trx.deleteFrom('timers').where('stream', '=', stream).where('stream_id', 'in', ids).execute()],
+      async (ids) => [
+        await trx
+          .deleteFrom('timers')
+          .where('stream_id', 'in', ids)
+          // The kind compared as an expression, which no index serves: SQLite, without statistics
+          // on the columns, would otherwise walk every timer of the kind in the (stream, due)
+          // index instead of looking up these few ids in the primary key.
+          .where(sql<string>`${sql.ref('stream')} || ''`, '=', stream)
+          .execute(),
+      ],
     );
     const rows = streams.flatMap((s) => s.timers.map((t) => ({ stream, stream_id: s.id, key: t.key, due: t.due })));
     for (let i = 0; i < rows.length; i += 500) await trx.insertInto('timers').values(rows.slice(i, i + 500)).execute();
   },
 
-  /** The earliest due time of any pending timer, or null. */
-  async nextDue(db: Db): Promise<number | null> {
-    const row = await db.selectFrom('timers').select((eb) => eb.fn.min('due').as('due')).executeTakeFirst();
-    return row?.due === null || row?.due === undefined ? null : Number(row.due);
+  /** The earliest due time of each kind's pending timers (absent: none), in one statement. */
+  async nextDue(db: Db, kinds: readonly StreamKind[]): Promise<Map<StreamKind, number>> {
+    const due = new Map<StreamKind, number>();
+    if (!kinds.length) return due;
+    const row = await db
+      .selectNoFrom((eb) => kinds.map((kind, i) => eb.selectFrom('timers').select((e) => e.fn.min('due').as('due')).where('stream', '=', kind).as(`k${i}`)))
+      .executeTakeFirstOrThrow();
+    kinds.forEach((kind, i) => {
+      const value = (row as Record<string, unknown>)[`k${i}`];
+      if (value !== null && value !== undefined) due.set(kind, Number(value));
+    });
+    return due;
   },
 
   /**
