@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshDatabase } from '../../test/support/databases.js';
 import { openStore, type Store } from '../store/db.js';
 import { outboxRepository } from '../store/outbox.repository.js';
-import { webhookChannel, type Channel, type ChannelResult } from './channels/index.js';
+import { StatementLog } from '../../test/support/statements.js';
+import { inAppChannel, webhookChannel, type Channel, type ChannelResult } from './channels/index.js';
 import { backoffDelay, Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { enqueue, type OutgoingMessage } from './outbox.js';
 import { HttpReceiver } from './test-support/receivers.js';
@@ -331,6 +332,30 @@ for (const dialect of DIALECTS) {
       failing = false;
       // The retry is due in 20 ms; without its own timer it would wait for the 60 s poll.
       await until('the retry was sent without a wake', allSent, 20_000);
+    });
+
+    it('lets commits in quick succession share a pass, and records the outcomes with a later pass', async () => {
+      const log = new StatementLog();
+      const delivered: string[] = [];
+      const SPACING = 300;
+      const d = dispatcher({ store: { ...store, db: store.db.withPlugin(log) }, channels: { in_app: inAppChannel((m) => delivered.push(m.recipient)) }, spacingMs: SPACING });
+      /** Passes that claimed: each is a transaction on the one writer. */
+      const passes = () => log.count('select * from "outbox"');
+      d.start();
+      await until('the first pass', () => passes() === 1);
+      const started = performance.now();
+      for (const i of range(20)) {
+        // As a burst of due timers does: a commit that enqueues, then a wake-up.
+        await enqueue(store.db, [msg(i, { channel: 'in_app', idempotencyKey: `in-app:${i}` })], T0);
+        d.wake();
+      }
+      const spacings = Math.ceil((performance.now() - started) / SPACING);
+      await until('every outcome recorded', allSent);
+      expect(delivered.sort()).toEqual(range(20).map((i) => `person-${i}`).sort());
+      // One pass per spacing while the commits came, one for the rest and one for the last
+      // outcomes; without spacing, a pass per commit and another per finished send.
+      expect(passes() - 1).toBeLessThanOrEqual(spacings + 2);
+      expect(passes() - 1).toBeLessThan(10);
     });
 
     it('on stop, lets a send finish within the grace period, then aborts it and records it as due again', async () => {

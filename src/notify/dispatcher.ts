@@ -51,6 +51,13 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** Longest sleep between looks at the outbox (another process may have enqueued), ms. Default 5 s. */
   pollMs?: number;
+  /**
+   * Least time between the starts of two passes, ms, and the longest a finished send waits for
+   * its outcome to be recorded. Each pass is a transaction on the one writer: commits that
+   * enqueue messages in quick succession (a burst of due timers) share a pass instead of each
+   * taking one, and the outcomes of a pass's sends ride with the next pass. Default 25 ms.
+   */
+  spacingMs?: number;
   /** How long `stop()` lets sends in flight finish before aborting them, ms. Default 10 s. */
   graceMs?: number;
   log?: DispatcherLog;
@@ -104,6 +111,9 @@ export class Dispatcher {
    * or the outbox's answer): a pass woken by a commit sleeps until then without asking again.
    */
   private knownDue: number | null = null;
+  private readonly spacingMs: number;
+  /** When the last pass started (performance.now()). */
+  private lastPass = -Infinity;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.policy = { ...DEFAULT_RETRY, ...opts.retry };
@@ -114,6 +124,7 @@ export class Dispatcher {
     this.concurrency = opts.concurrency ?? 64;
     this.pollMs = opts.pollMs ?? 5_000;
     this.graceMs = opts.graceMs ?? 10_000;
+    this.spacingMs = opts.spacingMs ?? 25;
     this.workerId = opts.workerId ?? randomUUID();
     // Every send in flight listens to the one stop signal.
     setMaxListeners(this.concurrency + 10, this.abort.signal);
@@ -185,20 +196,30 @@ export class Dispatcher {
         this.opts.log?.error({ err }, 'notification dispatcher: a pass failed (sends finished in it are tried again when their lease runs out); trying again');
         wait = Math.min(this.pollMs, 1_000);
       }
-      woken = this.woken || this.stopping || !(await this.sleep(wait));
+      woken = this.woken || this.stopping ? (await this.sleep(0), true) : !(await this.sleep(wait));
     }
   }
 
-  /** Sleeps `ms` or until woken; resolves to true when the time ran out. */
+  /**
+   * Sleeps `ms` or until woken, but in either case until a spacing has passed since the last
+   * pass started (not when stopping); resolves to true when the time ran out.
+   */
   private sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
+      let timer: NodeJS.Timeout;
       const done = (ranOut: boolean) => {
         clearTimeout(timer);
         this.wakeUp = null;
         resolve(ranOut);
       };
-      const timer = setTimeout(() => done(true), Math.max(0, ms));
-      this.wakeUp = () => done(false);
+      const spaced = (ranOut: boolean) => {
+        const left = this.stopping ? 0 : this.lastPass + this.spacingMs - performance.now();
+        if (left <= 0) return done(ranOut);
+        clearTimeout(timer);
+        timer = setTimeout(() => done(ranOut), left);
+      };
+      timer = setTimeout(() => spaced(true), Math.max(0, ms));
+      this.wakeUp = () => spaced(false);
     });
   }
 
@@ -227,6 +248,7 @@ export class Dispatcher {
   private track(c: Claimed): Promise<void> {
     const p = this.deliver(c).finally(() => {
       this.inflight.delete(p);
+      // Its outcome is recorded by the next pass, at most a spacing away (sleep).
       this.wake();
     });
     this.inflight.add(p);
@@ -246,6 +268,7 @@ export class Dispatcher {
     if (limit <= 0 && !outcomes.length) return [];
     const { store } = this.opts;
     const now = this.clock();
+    this.lastPass = performance.now();
     return store.db.transaction().execute(async (trx) => {
       if (outcomes.length) await this.record(trx, outcomes);
       if (limit <= 0) return [];
