@@ -162,5 +162,31 @@ for (const dialect of DIALECTS) {
       expect(await consistent()).toBe(4);
       expect((await verifyChain(store.db)).ok).toBe(true);
     });
+
+    it('runs a slice of due timers in a transaction of its own: a command queued before it does not wait for it', async () => {
+      const first = accepted(await incidents.submit(null, report, staff));
+      for (let i = 0; i < 3; i++) accepted(await incidents.submit(null, report, staff));
+      now = T0 + 11 * MINUTE;
+      const commits: number[] = [];
+      incidents.watchCommits({ committing: () => {}, committed: (seq) => void commits.push(seq), abandoned: () => {} });
+      // Queued in one turn of the event loop, as a request arriving just before a slice would be.
+      const note = incidents.submit(first.id, { do: 'note', text: '现场平稳' }, staff);
+      const before = incidents.submit(first.id, { do: 'note', text: '再次确认' }, staff);
+      const fired = incidents.fireDueTimers();
+      const after = incidents.submit(first.id, { do: 'note', text: '之后' }, staff);
+      await Promise.all([note, before, fired, after]);
+      // The first incident's window was caught up in the notes' transaction, as before any command on a stream.
+      expect(await fired).toBe(3);
+      const events = await store.db.selectFrom('events').select(['seq', 'type']).orderBy('seq').execute();
+      const seqs = (type: string) => events.filter((e) => e.type === type).map((e) => Number(e.seq));
+      const notes = seqs('note_posted');
+      const expired = seqs('guidance_window_expired');
+      expect([notes.length, expired.length]).toEqual([3, 4]);
+      // Three transactions: the two notes queued first, the slice, then the note queued after it.
+      expect(commits).toHaveLength(3);
+      expect(commits[0]).toBe(notes[1]);
+      expect(expired.filter((seq) => seq > commits[0]! && seq <= commits[1]!)).toHaveLength(3);
+      expect(commits[2]).toBe(notes[2]);
+    });
   });
 }

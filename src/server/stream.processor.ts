@@ -365,10 +365,22 @@ export class StreamProcessor<D extends AnyDefinition> {
 
   private async loop(): Promise<void> {
     try {
-      while (this.queue.length) await this.runBatch(this.queue.splice(0, this.maxBatch));
+      while (this.queue.length) await this.runBatch(this.nextBatch());
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * The jobs of the next transaction, in arrival order: the commands queued before a slice of
+   * due timers together, then the slice alone. A command waits for a slice in progress, never
+   * for one sharing its transaction; one queued after the slice waits for it, as it would for
+   * any earlier job, so a steady stream of commands never holds timers back.
+   */
+  private nextBatch(): Job<D>[] {
+    if (this.queue[0]!.kind === 'timers') return this.queue.splice(0, 1);
+    const slice = this.queue.findIndex((job) => job.kind === 'timers');
+    return this.queue.splice(0, Math.min(this.maxBatch, slice === -1 ? this.queue.length : slice));
   }
 
   private async runBatch(batch: Job<D>[]): Promise<void> {
