@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { randomIds, seededIds, timeOrderedId } from './ids.js';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -21,6 +21,20 @@ describe('ids', () => {
     // The creation time leads the id: the first 48 bits are the milliseconds since 1970.
     const ms = parseInt(a.replace(/-/g, '').slice(0, 12), 16);
     expect(Math.abs(ms - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('keeps counting up when the clock goes back, and across draws of random bytes', () => {
+    const before = Array.from({ length: 300 }, () => timeOrderedId());
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now - 5_000);
+    try {
+      const after = Array.from({ length: 300 }, () => timeOrderedId());
+      const all = [...before, ...after];
+      expect(new Set(all).size).toBe(all.length);
+      expect([...all].sort()).toEqual(all);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('gives tracking codes with no order or time in them', () => {

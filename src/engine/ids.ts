@@ -26,8 +26,34 @@ export type IdKind = 'incident' | 'case' | 'tracking' | 'risk';
  * put what one transaction writes on a few pages rather than one random page per row: firing a
  * slice of due timers wrote 39 KB per stream with random ids and 16 KB with these
  * (README, Speed). The id reveals when its row was made, nothing a reader of the row cannot see.
+ *
+ * The random bytes are cut from a pool drawn 256 ids' worth at a time (`uuid` alone asks the
+ * system for 16 bytes per id: 3 % of the event loop while catching up timers). The time and
+ * sequence are kept here as `uuid` keeps them: a new millisecond starts a 31-bit counter at a
+ * random value, later ids of the same millisecond (or of a clock that went back) count up.
  */
-export const timeOrderedId = (): string => v7();
+export function timeOrderedId(): string {
+  if (offset + RANDOM_BYTES > pool.length) {
+    pool = randomBytes(RANDOM_BYTES * 256);
+    offset = 0;
+  }
+  const random = pool.subarray(offset, (offset += RANDOM_BYTES));
+  const now = Date.now();
+  if (now > last.msecs) {
+    last.msecs = now;
+    last.seq = ((random[6]! & 0x7f) << 24) | (random[7]! << 16) | (random[8]! << 8) | random[9]!;
+  } else {
+    last.seq = (last.seq + 1) | 0;
+    if (last.seq === 0) last.msecs++;
+  }
+  return v7({ random, msecs: last.msecs, seq: last.seq });
+}
+
+const RANDOM_BYTES = 16;
+let pool = Buffer.alloc(0);
+let offset = 0;
+/** The time and sequence of the last id made. */
+const last = { msecs: -Infinity, seq: 0 };
 
 /**
  * Unguessable ids for live use: time-ordered UUIDs for streams (74 random bits each; see

@@ -6,7 +6,7 @@ import { testApp, type TestApp } from '../../test/support/server.js';
 import type { Command } from '../engine/incident/commands.js';
 import { MINUTE } from '../plan/duration.js';
 import { Scheduler } from './scheduler.js';
-import { StreamProcessor } from './stream.processor.js';
+import { StreamProcessor, type AnyDefinition } from './stream.processor.js';
 import { incidentStream, type CaseStream } from './streams.js';
 
 /*
@@ -62,7 +62,7 @@ for (const dialect of DIALECTS) {
     it('wakes only the kinds of stream with timers due: an incident\'s timer costs no transaction for cases and risks', async () => {
       t = await testApp(dialect, T0);
       const fired = { incident: 0, case: 0, risk: 0 };
-      const counted = (p: StreamProcessor<any>) => ({
+      const counted = (p: StreamProcessor<AnyDefinition>) => ({
         kind: p.kind,
         fireDueTimers: async () => {
           fired[p.kind]++;
